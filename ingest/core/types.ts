@@ -1,0 +1,56 @@
+// The one currency of ingest: a telemetry point. Sources turn their protocol into points; sinks write
+// points; the pipeline in between knows no protocol.
+
+/** OPC UA-style quality, kept beside every value so a bad reading is never shown as the last good one. */
+export type Quality = "good" | "uncertain" | "bad" | "stale";
+
+export type FieldValue = number | string | boolean | bigint;
+
+export interface Point {
+  /** e.g. "machine" — a bounded set, chosen by the registry, never derived from payload text. */
+  measurement: string;
+  /** Bounded tag set: enterprise, line, machine, signal… Values are strings. */
+  tags: Record<string, string>;
+  /** At least one field. Integers that must stay integers are bigint (written with the `i` suffix). */
+  fields: Record<string, FieldValue>;
+  /** Source timestamp in epoch milliseconds when the protocol carries one, else the receive time. */
+  time: number;
+  quality: Quality;
+}
+
+/** Called by the pipeline once the points handed over with it are durable in the spool. */
+export type Ack = () => void;
+
+export interface SourceContext {
+  /**
+   * Hand points to the pipeline. The returned promise resolves once they are durable (then `ack`, if
+   * given, has been called). While the spool is over its disk budget the promise stays pending: that is the
+   * backpressure a source must respect (an MQTT source simply does not acknowledge).
+   */
+  emit(points: Point[], ack?: Ack): Promise<void>;
+  /** Input that can never become a point (malformed payload, unknown alias…): counted and kept with its reason. */
+  deadLetter(entry: { source: string; reason: string; detail?: string; raw?: string | Uint8Array }): void;
+  /** Connection state for /metrics and /healthz. */
+  setState(state: "connecting" | "connected" | "disconnected" | "error", detail?: string): void;
+}
+
+/** Every input implements this (Telegraf-style: one folder per source with README and sample config). */
+export interface Source {
+  readonly name: string;
+  start(ctx: SourceContext): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type WriteOutcome =
+  | { kind: "ok" }
+  /** Nothing was written that must not be written again; try the same batch later (5xx, network). */
+  | { kind: "retry"; error: string }
+  /** Some points can never be written (400 type conflict…). The rest were written or are retried by the sink. */
+  | { kind: "partial"; rejected: Array<{ point: Point; reason: string }> };
+
+/** Every output implements this. */
+export interface Sink {
+  readonly name: string;
+  write(batch: Point[]): Promise<WriteOutcome>;
+  close(): Promise<void>;
+}

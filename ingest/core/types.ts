@@ -54,3 +54,32 @@ export interface Sink {
   write(batch: Point[]): Promise<WriteOutcome>;
   close(): Promise<void>;
 }
+
+// ---------------------------------------------------------------- registry
+
+/**
+ * What a signal is, by kind. The kind picks the measurement, so each measurement has one field type
+ * (InfluxDB rejects a field whose type changes): gauge → float `value`, counter → integer `value`,
+ * state → integer `value` (e.g. MachineryItemState 0–3), flag → boolean `value`, text → string `value`.
+ */
+export type SignalKind = "gauge" | "counter" | "state" | "flag" | "text";
+
+/** Where a signal belongs. These become the point's tags (bounded: registered signals only). */
+export interface SignalRef {
+  enterprise: string;
+  line: string;
+  machine: string;
+  signal: string;
+  kind: SignalKind;
+  unit?: string;
+}
+
+/**
+ * Maps a source's own address of a value to the registered signal. Address forms:
+ *  - opcua:     the node id as configured (`ns=2;s=Line1.M1.Temperature` or `nsu=urn:…;s=…`)
+ *  - sparkplug: `group/edge_node/metric` or `group/edge_node/device/metric`
+ *  - mqtt:      `topic#json.path` (the topic as received, the path inside the JSON payload)
+ */
+export interface Registry {
+  resolve(source: string, address: string): SignalRef | undefined;
+}

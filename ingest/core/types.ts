@@ -83,3 +83,26 @@ export interface SignalRef {
 export interface Registry {
   resolve(source: string, address: string): SignalRef | undefined;
 }
+
+// ---------------------------------------------------------------- plugins
+
+/** What the ingest process gives every source and sink it creates. */
+export interface PluginDeps {
+  registry: Registry;
+  logger: import("pino").Logger;
+  /** A folder the plugin may keep state in (certificates, session ids…). */
+  dataDir: string;
+}
+
+/** A source type: its config schema (validated as part of ingest.yaml) and a factory. */
+export interface SourcePlugin<C = any> {
+  type: string;
+  configSchema: import("zod").ZodType<C>;
+  create(config: C, deps: PluginDeps): Source;
+}
+
+export interface SinkPlugin<C = any> {
+  type: string;
+  configSchema: import("zod").ZodType<C>;
+  create(config: C, deps: PluginDeps): Sink;
+}

@@ -21,15 +21,27 @@ export interface Point {
 /** Called by the pipeline once the points handed over with it are durable in the spool. */
 export type Ack = () => void;
 
+/** Input that can never become a point, kept with its reason (countable, listable, replayable). */
+export interface DeadLetterEntry {
+  source: string;
+  reason: string;
+  detail?: string;
+  /** Where the raw input came from (MQTT topic, node id…): a replay needs it to decode `raw` again. */
+  origin?: string;
+  raw?: string | Uint8Array;
+}
+
 export interface SourceContext {
   /**
    * Hand points to the pipeline. The returned promise resolves once they are durable (then `ack`, if
    * given, has been called). While the spool is over its disk budget the promise stays pending: that is the
    * backpressure a source must respect (an MQTT source simply does not acknowledge).
+   * Everything handed over earlier (points and dead letters) becomes durable first, so `emit([], ack)` is a
+   * barrier: it acknowledges a message whose only outcome was a dead letter once that dead letter is durable.
    */
   emit(points: Point[], ack?: Ack): Promise<void>;
   /** Input that can never become a point (malformed payload, unknown alias…): counted and kept with its reason. */
-  deadLetter(entry: { source: string; reason: string; detail?: string; raw?: string | Uint8Array }): void;
+  deadLetter(entry: DeadLetterEntry): void;
   /** Connection state for /metrics and /healthz. */
   setState(state: "connecting" | "connected" | "disconnected" | "error", detail?: string): void;
 }
@@ -43,8 +55,11 @@ export interface Source {
 
 export type WriteOutcome =
   | { kind: "ok" }
-  /** Nothing was written that must not be written again; try the same batch later (5xx, network). */
-  | { kind: "retry"; error: string }
+  /**
+   * Nothing was written that must not be written again; try the same batch later (5xx, network).
+   * `alarm` names a condition an operator must fix (e.g. "unauthorized", "database_missing").
+   */
+  | { kind: "retry"; error: string; alarm?: string }
   /** Some points can never be written (400 type conflict…). The rest were written or are retried by the sink. */
   | { kind: "partial"; rejected: Array<{ point: Point; reason: string }> };
 
@@ -81,7 +96,19 @@ export interface SignalRef {
  *  - mqtt:      `topic#json.path` (the topic as received, the path inside the JSON payload)
  */
 export interface Registry {
-  resolve(source: string, address: string): SignalRef | undefined;
+  /**
+   * `source` is the source *type* (opcua, sparkplug, mqtt…). `hint` carries what the source knows beyond
+   * the address: the kind its protocol implies (Sparkplug datatype, JSON mapping type) and named parts of
+   * the address (sparkplug: group, edge_node, device, metric; mqtt: topic, path, signal) that convention
+   * rules can use. Explicit registry entries win over conventions.
+   */
+  resolve(source: string, address: string, hint?: ResolveHint): SignalRef | undefined;
+}
+
+export interface ResolveHint {
+  kind?: SignalKind;
+  unit?: string;
+  parts?: Record<string, string | undefined>;
 }
 
 // ---------------------------------------------------------------- plugins
@@ -92,15 +119,32 @@ export interface PluginDeps {
   logger: import("pino").Logger;
   /** A folder the plugin may keep state in (certificates, session ids…). */
   dataDir: string;
+  /** The entry's `name` from ingest.yaml (set by the ingest process; defaults to the type). */
+  name?: string;
+  /** The folder of ingest.yaml: relative paths in a plugin's config (TLS files…) resolve against it. */
+  configDir?: string;
 }
 
-/** A source type: its config schema (validated as part of ingest.yaml) and a factory. */
+/**
+ * A source type: its config schema (validated as part of ingest.yaml) and a factory. The schema sees the
+ * entry without the keys every source has (`type`, `name`); the name arrives as `deps.name`. Use strict
+ * objects so a misspelt key is an error with its path.
+ */
 export interface SourcePlugin<C = any> {
   type: string;
   configSchema: import("zod").ZodType<C>;
   create(config: C, deps: PluginDeps): Source;
+  /**
+   * Optional: decode a dead letter's raw input again with the current config and registry
+   * (`zhiping ingest dead-letters replay`, after a registry entry or mapping was fixed).
+   */
+  replay?(config: C, deps: PluginDeps, entry: { raw: Uint8Array; origin?: string }): {
+    points: Point[];
+    deadLetters: DeadLetterEntry[];
+  };
 }
 
+/** A sink type; its schema sees the entry without the keys every sink has (type, name, batching, retry). */
 export interface SinkPlugin<C = any> {
   type: string;
   configSchema: import("zod").ZodType<C>;

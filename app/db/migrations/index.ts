@@ -1,0 +1,10 @@
+// Every migration, in order. A static list rather than a folder scan: the server bundle has no migration
+// files on disk to scan, and the order is then explicit in review.
+import type { Migration } from "kysely";
+import * as m0001 from "./0001_initial";
+import * as m0002 from "./0002_reference_data";
+
+export const migrations: Record<string, Migration> = {
+  "0001_initial": m0001,
+  "0002_reference_data": m0002,
+};

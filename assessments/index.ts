@@ -1,0 +1,31 @@
+// The public surface of the assessment domain. The web app, the CLI and the telemetry evidence code
+// import from here only.
+export type * from "./types";
+export type {
+  Band,
+  ChoiceOption,
+  Condition,
+  Framework,
+  FrameworkLevel,
+  LevelRule,
+  Question,
+  QuestionType,
+  RatingScale,
+  Scoring,
+  StructureNode,
+} from "./schema";
+export { frameworkSchema } from "./schema";
+export { parseFramework, FrameworkError } from "./parse";
+export type { FrameworkIssue } from "./cross-checks";
+export { validateAnswer, validateAnswers, type AnswerCheck, type AnswerError } from "./answers";
+export { score } from "./score";
+export {
+  questionnaire,
+  choicesOf,
+  describeAnswer,
+  type ChoiceItem,
+  type QuestionnairePage,
+  type QuestionnaireSection,
+  type QuestionnairePathStep,
+} from "./questionnaire";
+export { maxPoints, answerPoints } from "./question-values";

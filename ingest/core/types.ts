@@ -138,9 +138,10 @@ export interface SourcePlugin<C = any> {
    * Optional: decode a dead letter's raw input again with the current config and registry
    * (`zhiping ingest dead-letters replay`, after a registry entry or mapping was fixed). `origin` says which
    * part of the input the dead letter stands for (e.g. one address); only that part is to be re-emitted and
-   * re-dead-lettered. `time` is when the input was received (for inputs without their own timestamps).
+   * re-dead-lettered. `time` is when the input was received (for inputs without their own timestamps;
+   * the ingest always passes it).
    */
-  replay?(config: C, deps: PluginDeps, entry: { raw: Uint8Array; origin?: string; time: number }): {
+  replay?(config: C, deps: PluginDeps, entry: { raw: Uint8Array; origin?: string; time?: number }): {
     points: Point[];
     deadLetters: DeadLetterEntry[];
   };

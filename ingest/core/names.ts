@@ -20,5 +20,6 @@ export function nameProblem(s: unknown, maxBytes: number, kind: "name" | "key" |
   if (CONTROL.test(s)) return "contains a control character (newline, tab…)";
   if (s.endsWith("\\")) return "ends with a backslash";
   if (kind === "key" && RESERVED_KEYS.has(s)) return `"${s}" is reserved by InfluxDB`;
+  if (kind === "name" && s.startsWith("#")) return "starts with # (a comment in line protocol)";
   return null;
 }

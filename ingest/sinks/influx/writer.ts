@@ -1,0 +1,194 @@
+// Writes batches to InfluxDB's v1 HTTP API (/write, /query), which InfluxDB 1.x, 2.x (DBRP mapping) and
+// 3.x Core all serve. It decides what a failure means: retry later (5xx, network, auth, missing database),
+// split (413), or find exactly which points the server refuses (400) and hand those back as rejected.
+import { promisify } from "node:util";
+import { gzip as gzipCb } from "node:zlib";
+import { escape } from "influx";
+import type { Point, WriteOutcome } from "../../core/types";
+import { toLines } from "./line-protocol";
+
+const gzip = promisify(gzipCb);
+
+export interface InfluxTarget {
+  url: string;
+  database: string;
+  retentionPolicy?: string;
+  username?: string;
+  password?: string;
+  token?: string;
+  createDatabase: boolean;
+  timeoutMs: number;
+  gzip: boolean;
+}
+
+type Response = { status: number; body: string };
+type Rejected = Array<{ point: Point; reason: string }>;
+
+/** Why InfluxDB refused points, as a stable label (first word of the dead letter's detail). */
+export function classifyRefusal(message: string): string {
+  if (/field type conflict/i.test(message)) return "field_type_conflict";
+  if (/beyond retention policy/i.test(message)) return "beyond_retention";
+  if (/max-values-per-tag/i.test(message)) return "max_values_per_tag";
+  if (/max series per database|max-series-per-database/i.test(message)) return "max_series";
+  if (/unable to parse/i.test(message)) return "unparseable";
+  if (/request entity too large|too large/i.test(message)) return "too_large";
+  return "rejected";
+}
+
+export class InfluxWriter {
+  private readonly writeUrl: string;
+  private readonly queryUrl: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly target: InfluxTarget) {
+    const base = target.url.endsWith("/") ? target.url : `${target.url}/`;
+    const params = new URLSearchParams({ db: target.database, precision: "ms" });
+    if (target.retentionPolicy) params.set("rp", target.retentionPolicy);
+    this.writeUrl = new URL(`write?${params}`, base).href;
+    this.queryUrl = new URL("query", base).href;
+    this.headers = { "Content-Type": "text/plain; charset=utf-8" };
+    if (target.token) this.headers.Authorization = `Token ${target.token}`;
+    else if (target.username !== undefined)
+      this.headers.Authorization = `Basic ${Buffer.from(`${target.username}:${target.password ?? ""}`).toString("base64")}`;
+  }
+
+  async write(points: readonly Point[]): Promise<WriteOutcome> {
+    if (points.length === 0) return { kind: "ok" };
+    try {
+      const rejected: Rejected = [];
+      const result = await this.writeFinding(points, rejected);
+      if (result) return result;
+      return rejected.length ? { kind: "partial", rejected } : { kind: "ok" };
+    } catch (err) {
+      return { kind: "retry", error: describeError(err) };
+    }
+  }
+
+  /**
+   * Write `points`; collect refused ones into `rejected`. Returns a retry outcome when the whole batch must
+   * be tried again (nothing is lost by re-writing points that did get in: same series + time overwrites).
+   */
+  private async writeFinding(points: readonly Point[], rejected: Rejected, justCreated = false): Promise<WriteOutcome | null> {
+    const res = await this.post(points);
+    if (res.status === 204 || res.status === 200) return null;
+    const message = errorMessage(res.body);
+    if (res.status === 400) {
+      if (points.length === 1) {
+        rejected.push({ point: points[0], reason: `${classifyRefusal(message)}: ${message}` });
+        return null;
+      }
+      const dropped = /dropped=(\d+)/.exec(message);
+      // All refused, and every point has the same shape (measurement + field types): they were refused for
+      // the same reason, so there is no need to bisect down to single points.
+      if (dropped && Number(dropped[1]) === points.length && sameShape(points)) {
+        const reason = `${classifyRefusal(message)}: ${message}`;
+        for (const point of points) rejected.push({ point, reason });
+        return null;
+      }
+      return this.split(points, rejected, true);
+    }
+    if (res.status === 413) {
+      if (points.length === 1) {
+        rejected.push({ point: points[0], reason: `too_large: ${message || "request entity too large"}` });
+        return null;
+      }
+      return this.split(points, rejected, false);
+    }
+    if (res.status === 401 || res.status === 403) return { kind: "retry", error: `HTTP ${res.status}: ${message}`, alarm: "unauthorized" };
+    if (res.status === 404 && /database not found/i.test(message)) {
+      if (this.target.createDatabase && !justCreated) {
+        await this.createDatabase(); // idempotent; also recreates a database dropped while we run
+        return this.writeFinding(points, rejected, true);
+      }
+      return { kind: "retry", error: message, alarm: "database_missing" };
+    }
+    if (/retention policy not found/i.test(message)) return { kind: "retry", error: message, alarm: "retention_policy_missing" };
+    return { kind: "retry", error: `HTTP ${res.status}: ${message}` };
+  }
+
+  /** Bisect: shape groups first (a type conflict usually concerns one shape), then halves. */
+  private async split(points: readonly Point[], rejected: Rejected, byShape: boolean): Promise<WriteOutcome | null> {
+    let parts: Point[][];
+    const groups = byShape ? groupByShape(points) : [];
+    if (groups.length > 1) parts = groups;
+    else {
+      const mid = Math.ceil(points.length / 2);
+      parts = [points.slice(0, mid), points.slice(mid)];
+    }
+    for (const part of parts) {
+      const result = await this.writeFinding(part, rejected);
+      if (result) return result;
+    }
+    return null;
+  }
+
+  async createDatabase(): Promise<void> {
+    const res = await this.request(this.queryUrl, `q=${encodeURIComponent(`CREATE DATABASE ${escape.quoted(this.target.database)}`)}`, {
+      "Content-Type": "application/x-www-form-urlencoded",
+    });
+    if (res.status !== 200) throw new Error(`CREATE DATABASE failed: HTTP ${res.status}: ${errorMessage(res.body)}`);
+  }
+
+  /** Run InfluxQL (tests and the KPI reader); rows as InfluxDB returns them. */
+  async query(q: string): Promise<unknown> {
+    const res = await this.request(`${this.queryUrl}?${new URLSearchParams({ db: this.target.database, epoch: "ms" })}`, `q=${encodeURIComponent(q)}`, {
+      "Content-Type": "application/x-www-form-urlencoded",
+    });
+    if (res.status !== 200) throw new Error(`query failed: HTTP ${res.status}: ${errorMessage(res.body)}`);
+    return JSON.parse(res.body);
+  }
+
+  private async post(points: readonly Point[]): Promise<Response> {
+    const text = toLines(points);
+    if (!this.target.gzip) return this.request(this.writeUrl, text, {});
+    return this.request(this.writeUrl, await gzip(text), { "Content-Encoding": "gzip" });
+  }
+
+  private async request(url: string, body: string | Buffer, extra: Record<string, string>): Promise<Response> {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { ...this.headers, ...extra },
+      body: typeof body === "string" ? body : new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength),
+      signal: AbortSignal.timeout(this.target.timeoutMs),
+    });
+    return { status: res.status, body: await res.text() };
+  }
+}
+
+function errorMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: string; message?: string };
+    return parsed.error ?? parsed.message ?? body.trim();
+  } catch {
+    return body.trim().slice(0, 500);
+  }
+}
+
+function describeError(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e?.name === "TimeoutError") return "timeout";
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return cause ? `${e.message}: ${cause}` : String(e?.message ?? err);
+}
+
+function shape(p: Point): string {
+  let s = p.measurement;
+  for (const k in p.fields) s += `\u0000${k}:${typeof p.fields[k]}`;
+  return s;
+}
+
+function sameShape(points: readonly Point[]): boolean {
+  const first = shape(points[0]);
+  return points.every((p) => shape(p) === first);
+}
+
+function groupByShape(points: readonly Point[]): Point[][] {
+  const groups = new Map<string, Point[]>();
+  for (const p of points) {
+    const key = shape(p);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(p);
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,90 @@
+// QoS 1 PUBACK only once the message's points (or its dead letters) are durable — without serialising the
+// stream to one fsync per message.
+//
+// mqtt.js processes incoming packets one at a time: for a QoS 1 PUBLISH it emits 'message', then calls
+// `client.handleMessage(packet, cb)`, and only when `cb` runs does it send the PUBACK and move on to the next
+// packet (node_modules/mqtt/build/lib/handlers/publish.js). Delaying `cb` until the spool commits would
+// therefore stall the whole connection for one commit per message. Instead `cb` is called at once with a
+// sentinel error — mqtt.js then skips its PUBACK and goes on reading — and the PUBACK is sent here when the
+// pipeline acknowledges. So up to Receive Maximum messages are in flight while the group commit runs.
+//
+// PUBACKs go out in the order the PUBLISHes arrived (MQTT 5 §4.6), per network connection: a PUBACK for a
+// message received on an earlier connection is never sent on a new one (its packet id may mean another
+// message now); the broker redelivers such messages itself (persistent session), and at-least-once plus
+// idempotent points makes the duplicate harmless.
+//
+// This relies on two internals of mqtt.js 5 (the handleMessage error path and `_sendPacket`); the
+// integration test test/integration/ingest/mqtt-durable-ack.test.ts fails if an upgrade changes them.
+import type { IPublishPacket, MqttClient } from "mqtt";
+import type { Ack } from "../../core/types";
+
+const DEFERRED = new Error("PUBACK deferred until the message is durable");
+
+interface Pending {
+  messageId: number;
+  ready: boolean;
+}
+
+interface Connection {
+  stream: unknown;
+  queue: Pending[];
+}
+
+export class DurableAcks {
+  private connection: Connection | null = null;
+  /** PUBACKs sent, and acknowledgements that came too late for their connection (redelivered by the broker). */
+  sent = 0;
+  stale = 0;
+
+  constructor(private readonly client: MqttClient) {
+    const original = client.handleMessage.bind(client);
+    client.handleMessage = (packet, callback) => {
+      if (packet.cmd === "publish" && packet.qos === 1) {
+        callback(DEFERRED); // mqtt.js: an error here means "no PUBACK now", and the next packet is read
+        return;
+      }
+      original(packet, callback);
+    };
+  }
+
+  /**
+   * Call from the 'message' handler (synchronously, in arrival order). Returns the acknowledgement for a QoS 1
+   * message, undefined for QoS 0.
+   */
+  take(packet: IPublishPacket): Ack | undefined {
+    if (packet.qos !== 1 || packet.messageId === undefined) return undefined;
+    const stream = (this.client as unknown as { stream: unknown }).stream;
+    if (!this.connection || this.connection.stream !== stream) this.connection = { stream, queue: [] };
+    const connection = this.connection;
+    const entry: Pending = { messageId: packet.messageId, ready: false };
+    connection.queue.push(entry);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      entry.ready = true;
+      this.flush(connection);
+    };
+  }
+
+  /** Messages received and not yet acknowledged on the current connection. */
+  get inFlight(): number {
+    return this.connection?.queue.length ?? 0;
+  }
+
+  private flush(connection: Connection): void {
+    const client = this.client as unknown as {
+      connected: boolean;
+      stream: unknown;
+      _sendPacket(packet: { cmd: "puback"; messageId: number; reasonCode: number }): void;
+    };
+    const current = connection === this.connection && client.connected && client.stream === connection.stream;
+    while (connection.queue.length && connection.queue[0].ready) {
+      const entry = connection.queue.shift()!;
+      if (current) {
+        client._sendPacket({ cmd: "puback", messageId: entry.messageId, reasonCode: 0 });
+        this.sent++;
+      } else this.stale++;
+    }
+  }
+}

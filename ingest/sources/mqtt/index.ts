@@ -1,6 +1,6 @@
 // The `mqtt` source: JSON over MQTT 5 — topic filters with wildcards, shared subscriptions, QoS 1 on a
 // persistent session with a fixed client id, PUBACK only once durable, topic levels → tags via the registry.
-import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { Ack, PluginDeps, Registry, Source, SourceContext, SourcePlugin } from "../../core/types";
@@ -53,19 +53,22 @@ export class MqttJsonSource implements Source {
   private readonly routes: Route[];
   private subscribedOnce = false;
   private stopping = false;
+  private readonly options: IClientOptions;
 
   constructor(
     readonly name: string,
     private readonly config: MqttSourceConfig,
-    private readonly deps: PluginDeps,
+    deps: PluginDeps,
     private readonly logger: Logger = deps.logger,
   ) {
     this.routes = routes(config, deps.registry, name);
+    // Reads the TLS files now, so a missing one stops the start with its name instead of failing later.
+    this.options = clientOptions(config as MqttConnection, deps.configDir);
   }
 
   async start(ctx: SourceContext): Promise<void> {
     ctx.setState("connecting", this.config.url);
-    const client = mqtt.connect(this.config.url, { ...clientOptions(this.config as MqttConnection, this.deps.configDir), manualConnect: true });
+    const client = mqtt.connect(this.config.url, { ...this.options, manualConnect: true });
     this.client = client;
     this.acks = new DurableAcks(client);
     reconnectBackoff(client, this.config.reconnectInitial, this.config.reconnectMax);

@@ -252,18 +252,38 @@ function gateRows(input: ModelInput, ix: PointsIndex, worst: Evaluation, best: E
   });
 }
 
-/** The answer that earns a scored question its most points, changing as little as possible. */
-function bestAnswer(q: Question, from: AnswerValue | undefined): AnswerValue | null {
+/**
+ * The smallest change to a scored question that gains at least `gap` points — the cheapest option or band
+ * that does, or the fewest options added — and otherwise the change that gains the most.
+ */
+function targetAnswer(q: Question, from: AnswerValue | undefined, now: number, gap: number): AnswerValue | null {
   switch (q.type) {
     case "single": {
-      const best = q.options.reduce((a, b) => ((b.points ?? 0) > (a.points ?? 0) ? b : a));
-      return { type: "single", value: best.id };
+      const better = q.options.filter((o) => (o.points ?? 0) > now).sort((a, b) => (a.points ?? 0) - (b.points ?? 0));
+      if (better.length === 0) return null;
+      const enough = better.find((o) => atLeast((o.points ?? 0) - now, gap)) ?? better[better.length - 1];
+      return { type: "single", value: enough.id };
     }
-    case "multi":
-      return { type: "multi", value: multiToBest(q, from?.type === "multi" ? from.value : []) };
+    case "multi": {
+      const chosen = from?.type === "multi" ? [...from.value] : [];
+      const rest = q.options.filter((o) => !chosen.includes(o.id) && (o.points ?? 0) > 0).sort((a, b) => (b.points ?? 0) - (a.points ?? 0));
+      const best = multiToBest(q, chosen);
+      for (const o of rest) {
+        if (atLeast(answerPoints(q, { type: "multi", value: chosen }) - now, gap)) break;
+        chosen.push(o.id);
+      }
+      const picked = q.options.map((o) => o.id).filter((id) => chosen.includes(id));
+      return { type: "multi", value: picked.length <= best.length ? picked : best };
+    }
     case "percentage":
-    case "numeric":
-      return q.bands ? { type: q.type, value: bandTarget(q.bands, bestBandIndex(q.bands)) } : null;
+    case "numeric": {
+      if (!q.bands) return null;
+      const bands = q.bands;
+      const order = bands.map((b, i) => i).filter((i) => bands[i].points > now);
+      if (order.length === 0) return null;
+      const enough = order.find((i) => atLeast(bands[i].points - now, gap)) ?? bestBandIndex(bands);
+      return { type: q.type, value: bandTarget(bands, enough) };
+    }
     default:
       return null;
   }
@@ -299,8 +319,8 @@ function roadmapFor(input: ModelInput, ix: PointsIndex, e: Evaluation, target: n
     for (const i of ix.baseQuestions) {
       const q = c.fw.questions[i];
       const from = input.answers[i];
-      const to = bestAnswer(q, from);
-      const points = round9(c.maxPoints[i] - e.points[i]);
+      const to = targetAnswer(q, from, e.points[i], baseGap);
+      const points = to ? round9(answerPoints(q, to) - e.points[i]) : 0;
       if (!to || points <= 0) continue;
       items.push({
         questionId: q.id,
@@ -318,7 +338,7 @@ function roadmapFor(input: ModelInput, ix: PointsIndex, e: Evaluation, target: n
     for (const a of items) {
       if (atLeast(closed, baseGap)) break;
       a.unblocks = true;
-      closed += round9(c.maxPoints[a.order] - e.points[a.order]);
+      closed += round9(answerPoints(c.fw.questions[a.order], a.to) - e.points[a.order]);
     }
     actions.push(...items);
   }

@@ -14,6 +14,9 @@ import { registrySchema, type RegistryConfig } from "./registry";
 import type { SinkPlugin, SourcePlugin } from "./types";
 import { DEFAULT_LIMITS, type ValidationLimits } from "./validate";
 
+/** Environment variables for `${NAME}` substitution. */
+export type Env = Record<string, string | undefined>;
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 const componentName = z.string().superRefine((s, ctx) => {
@@ -128,7 +131,7 @@ export interface PluginSets {
 }
 
 /** Read, parse and validate a config file. Throws ConfigError (message lists every problem with its path). */
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, plugins?: PluginSets): IngestConfig {
+export function loadConfig(file: string, env: Env = process.env, plugins?: PluginSets): IngestConfig {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -140,13 +143,13 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, p
 
 export function parseConfig(
   text: string,
-  options: { file?: string; configDir?: string; env?: NodeJS.ProcessEnv; plugins?: PluginSets } = {},
+  options: { file?: string; configDir?: string; env?: Env; plugins?: PluginSets } = {},
 ): IngestConfig {
   const file = options.file;
-  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = YAML.parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length) {
     throw new ConfigError(
-      doc.errors.map((e) => ({ path: [], message: `YAML ${e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : ""}: ${e.message.split("\n")[0]}` })),
+      doc.errors.map((e) => ({ path: [], message: `YAML: ${e.message.split("\n")[0].replace(/:$/, "")}` })),
       file,
     );
   }
@@ -154,20 +157,25 @@ export function parseConfig(
   const raw = substituteEnv(doc.toJS() ?? {}, options.env ?? process.env, [], issues);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError([{ path: [], message: "expected a mapping of settings" }], file);
   const top = topSchema.safeParse(raw);
-  if (!top.success) throw new ConfigError([...issues, ...zodIssues(top.error)], file);
-  const c = top.data;
+  // Keep going after top-level problems so the plugin entries are checked too: report everything at once.
+  if (!top.success) issues.push(...zodIssues(top.error));
+  const c: Partial<z.infer<typeof topSchema>> = top.success ? top.data : {};
+  const rawEntries = (key: "sources" | "sinks") => {
+    const v = (raw as Record<string, unknown>)[key];
+    return Array.isArray(v) ? v.filter((e): e is Record<string, unknown> => e !== null && typeof e === "object" && !Array.isArray(e)) : [];
+  };
   const configDir = options.configDir ?? process.cwd();
   const at = (p: string) => (isAbsolute(p) ? p : resolve(configDir, p));
-  const dataDir = at(c.dataDir);
+  const dataDir = at(c.dataDir ?? "data/ingest");
   const plugins = options.plugins ?? { sources: sourcePlugins, sinks: sinkPlugins };
 
   const sources: SourceEntry[] = [];
-  c.sources.forEach((entry, i) => {
+  (c.sources ?? rawEntries("sources")).forEach((entry, i) => {
     const common = pluginEntry(entry, ["sources", i], sourceCommon, SOURCE_KEYS, plugins.sources, "source", issues);
     if (!common) return;
     sources.push({ type: common.type, name: common.common.name ?? common.type, plugin: common.plugin, config: common.config });
   });
-  const sinkEntries = c.sinks ?? [{ type: "embedded" }];
+  const sinkEntries = c.sinks ?? ((raw as Record<string, unknown>).sinks !== undefined ? rawEntries("sinks") : [{ type: "embedded" }]);
   const sinks: SinkEntry[] = [];
   sinkEntries.forEach((entry, i) => {
     const parsed = pluginEntry(entry, ["sinks", i], sinkCommon, SINK_KEYS, plugins.sinks, "sink", issues);
@@ -186,29 +194,30 @@ export function parseConfig(
       retryMaxMs: s.retry.max,
     });
   });
-  if (sinkEntries.length === 0) issues.push({ path: ["sinks"], message: "configure at least one sink (omit the key for the embedded store)" });
+  if (sinkEntries.length === 0 && top.success) issues.push({ path: ["sinks"], message: "configure at least one sink (omit the key for the embedded store)" });
   duplicates(sources.map((s) => s.name), "sources", "source", issues);
   duplicates(sinks.map((s) => s.name), "sinks", "sink", issues);
-  if (issues.length) throw new ConfigError(issues, file);
+  if (issues.length || !top.success) throw new ConfigError(issues, file);
+  const t = top.data;
 
   return {
     file,
     configDir,
     dataDir,
-    http: c.http,
-    logLevel: c.log.level,
+    http: t.http,
+    logLevel: t.log.level,
     spool: {
-      path: c.spool.path ? at(c.spool.path) : resolve(dataDir, "spool.sqlite"),
-      budgetBytes: c.spool.budget,
-      sync: c.spool.sync,
-      commitDelayMs: c.spool.commitDelay,
-      cachePoints: c.spool.cachePoints,
+      path: t.spool.path ? at(t.spool.path) : resolve(dataDir, "spool.sqlite"),
+      budgetBytes: t.spool.budget,
+      sync: t.spool.sync,
+      commitDelayMs: t.spool.commitDelay,
+      cachePoints: t.spool.cachePoints,
     },
-    limits: { maxStringBytes: c.validation.maxStringBytes, maxNameBytes: c.validation.maxNameBytes, minTime: c.validation.minTime, maxFutureMs: c.validation.maxFuture },
-    flushTimeoutMs: c.shutdown.flushTimeout,
+    limits: { maxStringBytes: t.validation.maxStringBytes, maxNameBytes: t.validation.maxNameBytes, minTime: t.validation.minTime, maxFutureMs: t.validation.maxFuture },
+    flushTimeoutMs: t.shutdown.flushTimeout,
     sources,
     sinks,
-    registry: c.registry,
+    registry: t.registry,
   };
 }
 
@@ -252,7 +261,7 @@ function duplicates(names: string[], key: string, what: string, issues: ConfigIs
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[], issues: ConfigIssue[]): unknown {
+function substituteEnv(value: unknown, env: Env, path: PropertyKey[], issues: ConfigIssue[]): unknown {
   if (typeof value === "string") {
     return value.replace(ENV_REF, (_, name: string) => {
       const v = env[name];

@@ -63,14 +63,13 @@ export function nodeTree(
       }
       if (children.length === 0) return null;
     }
-    score = round9(score);
-    max = round9(max);
+    // the ratio from the unrounded sums, so 4.7/6 does not inherit the rounding of 4.7
     return {
       id: node.id,
       kind: node.kind,
       name: node.name,
-      score,
-      max,
+      score: round9(score),
+      max: round9(max),
       ratio: max > 0 ? round9(score / max) : 0,
       answered: answered.get(node.id) ?? 0,
       total: total.get(node.id) ?? 0,

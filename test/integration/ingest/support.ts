@@ -1,0 +1,218 @@
+// Helpers for the ingest integration tests: temp dirs, configs, our own InfluxDB / Mosquitto instances for
+// tests that stop them, the CLI as a child process, InfluxDB counts, /metrics values, MQTT publishing.
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import mqtt, { type MqttClient } from "mqtt";
+import YAML from "yaml";
+import { parseConfig } from "../../../ingest/core/config";
+import { startIngest, type IngestService } from "../../../ingest/core/service";
+import pino from "pino";
+
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+export function tempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function writeConfig(dir: string, config: unknown, name = "ingest.yaml"): string {
+  const file = join(dir, name);
+  writeFileSync(file, YAML.stringify(config));
+  return file;
+}
+
+/** The ingest in this process (faster to start than the CLI; the CLI is tested on its own). */
+export async function startInProcess(dir: string, config: unknown): Promise<IngestService> {
+  const file = writeConfig(dir, config);
+  const parsed = parseConfig(YAML.stringify(config), { file, configDir: dir });
+  return startIngest(parsed, { logger: pino({ level: process.env.ZP_TEST_LOG ?? "silent" }) });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function until<T>(what: string, check: () => T | Promise<T>, ms = 20_000, every = 50): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+// ------------------------------------------------------------------ processes we own
+
+export class OwnProcess {
+  child: ChildProcess | null = null;
+  output = "";
+  constructor(
+    private readonly command: string,
+    private readonly args: string[],
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+  start(): void {
+    this.child = spawn(this.command, this.args, { env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+    this.child.stdout!.on("data", (d) => (this.output = (this.output + d).slice(-200_000)));
+    this.child.stderr!.on("data", (d) => (this.output = (this.output + d).slice(-200_000)));
+  }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+  async stop(signal: NodeJS.Signals = "SIGTERM", graceMs = 10_000): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  }
+}
+
+/** An InfluxDB of this test's own (on a free port, data in a temp dir), for tests that stop it. */
+export class OwnInfluxd {
+  readonly proc: OwnProcess;
+  readonly url: string;
+  constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {
+    const bin = process.env.ZP_INFLUXD_BIN || "/usr/bin/influxd";
+    const conf = join(dir, "influxdb.conf");
+    writeFileSync(
+      conf,
+      `reporting-disabled = true
+bind-address = "127.0.0.1:0"
+[meta]
+  dir = "${dir}/meta"
+[data]
+  dir = "${dir}/data"
+  wal-dir = "${dir}/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:${port}"
+  log-enabled = false
+  suppress-write-log = true
+[logging]
+  level = "warn"
+`,
+    );
+    this.proc = new OwnProcess(bin, ["-config", conf]);
+    this.url = `http://127.0.0.1:${port}`;
+  }
+  async start(): Promise<void> {
+    this.proc.start();
+    await until("influxd to answer /ping", async () => (await fetch(`${this.url}/ping`).catch(() => null))?.status === 204, 30_000, 100);
+  }
+  stop(): Promise<number | null> {
+    return this.proc.stop("SIGTERM");
+  }
+}
+
+/** A Mosquitto of this test's own, for tests that restart the broker. */
+export class OwnMosquitto {
+  readonly proc: OwnProcess;
+  readonly url: string;
+  constructor(
+    readonly dir: string,
+    readonly port: number,
+    extra = "",
+  ) {
+    chmodSync(dir, 0o777); // as root, mosquitto drops to its own user
+    const conf = join(dir, "mosquitto.conf");
+    writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\n${extra}`);
+    this.proc = new OwnProcess(process.env.ZP_MOSQUITTO_BIN || "/usr/sbin/mosquitto", ["-c", conf]);
+    this.url = `mqtt://127.0.0.1:${port}`;
+  }
+  async start(): Promise<void> {
+    this.proc.start();
+    await until("mosquitto to accept connections", async () => {
+      const c = await mqtt.connectAsync(this.url, { reconnectPeriod: 0, connectTimeout: 500 }).catch(() => null);
+      await c?.endAsync();
+      return !!c;
+    }, 10_000, 100);
+  }
+  stop(): Promise<number | null> {
+    return this.proc.stop("SIGTERM");
+  }
+}
+
+/** `zhiping ingest …` as a child process, exactly as an operator runs it. */
+export function cli(args: string[]): OwnProcess {
+  return new OwnProcess(process.execPath, [join(repoRoot, "scripts/zhiping.mjs"), "ingest", ...args]);
+}
+
+export async function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+  const p = cli(args);
+  p.start();
+  const code = await new Promise<number | null>((resolve) => p.child!.once("exit", (c) => resolve(c)));
+  return { code, output: p.output };
+}
+
+// ------------------------------------------------------------------ InfluxDB, metrics, MQTT
+
+export async function influxQuery(url: string, database: string, q: string): Promise<any> {
+  const res = await fetch(`${url}/query?${new URLSearchParams({ db: database, epoch: "ms", q })}`, { method: "POST" });
+  return res.json();
+}
+
+/** Points stored for a measurement (COUNT of its value field), 0 when the database or measurement is absent. */
+export async function influxCount(url: string, database: string, measurement: string, field = "value"): Promise<number> {
+  const body = await influxQuery(url, database, `SELECT COUNT("${field}") FROM "${measurement}"`);
+  return body?.results?.[0]?.series?.[0]?.values?.[0]?.[1] ?? 0;
+}
+
+export async function dropDatabase(url: string, database: string): Promise<void> {
+  await fetch(`${url}/query?${new URLSearchParams({ q: `DROP DATABASE "${database}"` })}`, { method: "POST" }).catch(() => {});
+}
+
+/** One sample's value from /metrics, matched by name and labels. */
+export async function metricValue(port: number, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
+  }
+  return undefined;
+}
+
+export async function publisher(url: string, clientId: string): Promise<MqttClient> {
+  return mqtt.connectAsync(url, { clientId, protocolVersion: 5, clean: true, reconnectPeriod: 200 });
+}
+
+/** Publish QoS 1 messages with a bounded number in flight; resolves when the broker acknowledged all. */
+export async function publishAll(client: MqttClient, messages: Array<[string, string | Buffer]>, inFlight = 200): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < messages.length) {
+      const [topic, payload] = messages[next++];
+      await client.publishAsync(topic, payload, { qos: 1 });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, messages.length) }, worker));
+}

@@ -1,0 +1,157 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import type { Text } from "../../assessments/types";
+import { allows } from "~/access/access.server";
+import { EvidenceBlock, EvidenceForms, type EvidenceItem } from "~/components/EvidenceBlock";
+import { ProgressBar } from "~/components/ProgressBar";
+import { QuestionField } from "~/components/QuestionField";
+import { getDb } from "~/db/db.server";
+import { loadAssessmentContext } from "~/domain/assessment-context.server";
+import { scoreAnswers } from "~/domain/engine.server";
+import { pageComplete, questionnairePages, questionView, readPageAnswers } from "~/domain/questionnaire-view.server";
+import { formText } from "~/forms";
+import { badRequest, notFound } from "~/http.server";
+import { useI18n } from "~/i18n/use-i18n";
+import { getAnswers, saveAnswers } from "~/repos/assessments.server";
+import { listEvidence } from "~/repos/evidence.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await loadAssessmentContext(request, params.assessmentId, "read");
+  const pages = questionnairePages(ctx.framework);
+  const index = pages.findIndex((p) => p.id === params.pageId);
+  if (index < 0) notFound();
+  const page = pages[index];
+  const db = await getDb();
+  const answers = await getAnswers(db, ctx.assessment.id);
+  const { completeness } = scoreAnswers(ctx.framework, answers, ctx.assessment.industryType);
+  const onPage = new Set(page.questionIds);
+  const evidence: Record<string, EvidenceItem[]> = {};
+  for (const e of await listEvidence(db, ctx.assessment.id)) {
+    if (!onPage.has(e.questionId)) continue;
+    (evidence[e.questionId] ??= []).push({ id: e.id, kind: e.kind, label: e.fileName ?? e.url ?? "", url: e.kind === "link" ? e.url : null, sizeBytes: e.sizeBytes });
+  }
+  const query = new URL(request.url).searchParams;
+  return {
+    assessmentId: ctx.assessment.id,
+    canEdit: ctx.assessment.status === "draft" && allows(ctx.relation, "write"),
+    submitted: ctx.assessment.status !== "draft",
+    completeness,
+    nav: pages.map((p) => ({ id: p.id, name: p.name, complete: pageComplete(p, answers) })),
+    page: {
+      id: page.id,
+      trail: page.trail,
+      sections: page.sections.map((s) => ({
+        id: s.node.id,
+        path: s.path.map((p) => p.name),
+        questions: s.questions.map((q) => questionView(ctx.framework, q, answers)),
+      })),
+    },
+    prev: index > 0 ? pages[index - 1].id : null,
+    next: index < pages.length - 1 ? pages[index + 1].id : null,
+    evidence,
+    evidenceError: { code: query.get("evidenceError"), questionId: query.get("eq") },
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await loadAssessmentContext(request, params.assessmentId, "write");
+  if (ctx.assessment.status !== "draft") badRequest("submitted assessments are read-only");
+  const pages = questionnairePages(ctx.framework);
+  const index = pages.findIndex((p) => p.id === params.pageId);
+  if (index < 0) notFound();
+  const page = pages[index];
+  const form = await request.formData();
+  const intent = formText(form, "intent") || "save";
+  let ids = page.questionIds;
+  if (intent === "autosave") {
+    const q = formText(form, "q");
+    if (!page.questionIds.includes(q)) badRequest("unknown question");
+    ids = [q];
+  }
+  const questions = ids.map((id) => ctx.framework.questions.find((q) => q.id === id)!);
+  const outcome = readPageAnswers(ctx.framework, questions, form);
+  const saved = await saveAnswers(await getDb(), ctx.assessment, outcome.changes, ctx.user.id);
+  const errorCount = Object.keys(outcome.errors).length;
+  if (intent === "autosave" || errorCount > 0) {
+    return data(
+      { errors: outcome.errors as Record<string, Text>, submitted: outcome.submitted, saved: outcome.changes.map((c) => c.questionId), changed: saved },
+      { status: errorCount > 0 ? 400 : 200 },
+    );
+  }
+  const base = `/assessments/${ctx.assessment.id}`;
+  if (intent === "next" && index < pages.length - 1) throw redirect(`${base}/q/${pages[index + 1].id}`);
+  if (intent === "prev" && index > 0) throw redirect(`${base}/q/${pages[index - 1].id}`);
+  if (intent === "review" || intent === "next") throw redirect(`${base}/review`);
+  throw redirect(`${base}/q/${page.id}`);
+}
+
+export default function QuestionnairePage() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const location = useLocation();
+  const { t, pick } = useI18n();
+  const errors = result?.errors ?? {};
+  const errorCount = Object.keys(errors).length;
+  const base = `/assessments/${d.assessmentId}`;
+  const allQuestionIds = d.page.sections.flatMap((s) => s.questions.map((q) => q.id));
+  const allEvidence = Object.values(d.evidence).flat();
+  return (
+    <section>
+      <ProgressBar answered={d.completeness.answered} total={d.completeness.total} />
+      <ul className="section-nav" aria-label={t("q.sections")}>
+        {d.nav.map((p) => (
+          <li key={p.id}>
+            <Link to={`${base}/q/${p.id}`} className={[p.id === d.page.id ? "current" : "", p.complete ? "done" : ""].join(" ")} aria-current={p.id === d.page.id ? "page" : undefined}>
+              {pick(p.name)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <h2>{d.page.trail.map((x) => pick(x)).join(" · ")}</h2>
+      {d.submitted ? <p className="notice">{t("q.readOnly")}</p> : !d.canEdit ? <p className="notice">{t("q.viewOnly")}</p> : null}
+      {errorCount > 0 ? <p className="notice bad" role="alert">{t("q.errorsOnPage", { n: errorCount })}</p> : null}
+      <Form method="post" noValidate>
+        {d.page.sections.map((s) => (
+          <section key={s.id}>
+            {s.path.length > 1 ? <h3>{s.path.slice(1).map((x) => pick(x)).join(" · ")}</h3> : null}
+            {s.questions.map((q) => (
+              <QuestionField
+                key={q.id}
+                question={q}
+                disabled={!d.canEdit}
+                error={errors[q.id] ?? null}
+                submitted={result?.submitted?.[q.id]}
+              >
+                <EvidenceBlock
+                  questionId={q.id}
+                  items={d.evidence[q.id] ?? []}
+                  canEdit={d.canEdit}
+                  error={d.evidenceError.questionId === q.id ? d.evidenceError.code : null}
+                />
+              </QuestionField>
+            ))}
+          </section>
+        ))}
+        {d.canEdit ? (
+          <p className="row no-print">
+            {d.prev ? <button type="submit" name="intent" value="prev" className="secondary">{t("q.savePrev")}</button> : null}
+            <button type="submit" name="intent" value="save" className="secondary">{t("q.saveStay")}</button>
+            {d.next ? (
+              <button type="submit" name="intent" value="next" data-testid="save-next">{t("q.saveNext")}</button>
+            ) : (
+              <button type="submit" name="intent" value="review" data-testid="save-review">{t("q.toReview")}</button>
+            )}
+          </p>
+        ) : (
+          <p className="row no-print">
+            {d.prev ? <Link to={`${base}/q/${d.prev}`}>← {t("common.previous")}</Link> : null}
+            {d.next ? <Link to={`${base}/q/${d.next}`}>{t("common.next")} →</Link> : null}
+          </p>
+        )}
+      </Form>
+      {d.canEdit ? (
+        <EvidenceForms assessmentId={d.assessmentId} returnTo={location.pathname} questionIds={allQuestionIds} items={allEvidence} />
+      ) : null}
+    </section>
+  );
+}

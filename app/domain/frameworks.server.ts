@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { FrameworkError, parseFramework, type Framework } from "../../assessments";
+import { parseJsonText } from "../../assessments/json-text";
 
 export interface FrameworkFileError {
   /** Path of the file, as found in the directory. */
@@ -64,17 +65,6 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Line and column of a JSON.parse error position, for people reading the file. */
-function jsonErrorWhere(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  if (!m) return "";
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
-  const line = before.split("\n").length;
-  const column = pos - before.lastIndexOf("\n");
-  return ` (line ${line}, column ${column})`;
-}
-
 /** Reads and validates every framework file in `dir`. No caching; see loadFrameworks. */
 export function readFrameworksDir(dir: string): LoadedFrameworks {
   const result: LoadedFrameworks = { dir, all: [], current: new Map(), errors: [] };
@@ -94,20 +84,18 @@ export function readFrameworksDir(dir: string): LoadedFrameworks {
       continue;
     }
     let text: string;
-    let raw: unknown;
     try {
       text = readFileSync(file, "utf8");
     } catch (e) {
       fail(`cannot read: ${(e as Error).message}`);
       continue;
     }
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      const message = (e as Error).message;
-      fail(`invalid JSON${jsonErrorWhere(text, message)}: ${message}`);
+    const json = parseJsonText(text);
+    if (!json.ok) {
+      fail(`invalid JSON at line ${json.line}, column ${json.column}: ${json.message}`);
       continue;
     }
+    const raw = json.value;
     let fw: Framework;
     try {
       fw = parseFramework(raw);

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { getFramework, loadFrameworks } from "../../app/domain/frameworks.server";
 import { score, validateAnswers, type Answers, type Framework, type IndustryType, type Locale, type MeasuredEvidence, type Text } from "../../assessments";
+import { parseJsonText } from "../../assessments/json-text";
 import { renderReport } from "../../assessments/report-text";
 
 const USAGE = `usage: zhiping assess --framework <id> <answers.json | -> [--json] [--lang zh|en]
@@ -45,14 +46,6 @@ type Envelope = z.infer<typeof envelopeSchema>;
 
 function pathOf(path: ReadonlyArray<PropertyKey>): string {
   return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "(root)";
-}
-
-/** Where a JSON.parse error is, as line and column. */
-function jsonPosition(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  if (!m) return "";
-  const before = text.slice(0, Number(m[1]));
-  return ` at line ${before.split("\n").length}, column ${Number(m[1]) - before.lastIndexOf("\n")}`;
 }
 
 function readInput(file: string): { text: string; name: string } {
@@ -120,14 +113,9 @@ export async function main(argv: string[]): Promise<number> {
     }
 
     const { text, name } = readInput(positionals[0]);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      const message = (e as Error).message;
-      throw new InputError(`${name}: invalid JSON${jsonPosition(text, message)}: ${message}`);
-    }
-    const envelope = parseEnvelope(raw, name);
+    const json = parseJsonText(text);
+    if (!json.ok) throw new InputError(`${name}: invalid JSON at line ${json.line}, column ${json.column}: ${json.message}`);
+    const envelope = parseEnvelope(json.value, name);
     const frameworkId = values.framework ?? envelope.framework;
     if (!frameworkId) throw new UsageError(`--framework is required (or a "framework" field in ${name})`);
     if (values.framework && envelope.framework && values.framework !== envelope.framework)

@@ -75,10 +75,16 @@ export class DurableAcks {
   private flush(connection: Connection): void {
     const client = this.client as unknown as {
       connected: boolean;
-      stream: unknown;
+      stream: { destroyed?: boolean; writable?: boolean };
       _sendPacket(packet: { cmd: "puback"; messageId: number; reasonCode: number }): void;
     };
-    const current = connection === this.connection && client.connected && client.stream === connection.stream;
+    // `connected` turns false only on the stream's 'close' event; a destroyed stream is already gone.
+    const current =
+      connection === this.connection &&
+      client.connected &&
+      client.stream === connection.stream &&
+      !client.stream.destroyed &&
+      client.stream.writable !== false;
     while (connection.queue.length && connection.queue[0].ready) {
       const entry = connection.queue.shift()!;
       if (current) {

@@ -10,6 +10,8 @@ const commands = {
   frameworks: ["../scripts/cli/frameworks.ts", "list the frameworks and check their files"],
   ingest: ["../ingest/cli.ts", "run the ingest service: zhiping ingest --config ingest.yaml"],
   demo: ["../scripts/cli/demo.ts", "start the demo: web + ingest + simulated line"],
+  db: ["../scripts/cli/db.ts", "database schema: zhiping db migrate"],
+  seed: ["../scripts/cli/seed.ts", "add the demo enterprises, users and assessments (idempotent)"],
 };
 
 const [name, ...argv] = process.argv.slice(2);

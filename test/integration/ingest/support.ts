@@ -1,7 +1,7 @@
 // Helpers for the ingest integration tests: temp dirs, configs, our own InfluxDB / Mosquitto instances for
 // tests that stop them, the CLI as a child process, InfluxDB counts, /metrics values, MQTT publishing.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -98,6 +98,7 @@ export class OwnInfluxd {
     readonly port: number,
   ) {
     const bin = process.env.ZP_INFLUXD_BIN || "/usr/bin/influxd";
+    mkdirSync(dir, { recursive: true });
     const conf = join(dir, "influxdb.conf");
     writeFileSync(
       conf,

@@ -1,0 +1,67 @@
+// InfluxDB stopped in the middle of a stream and started again (our own influxd, never the shared one):
+// the spool holds the points, the sink retries with backoff, and the exact count arrives.
+import { afterAll, describe, expect, it } from "vitest";
+import type { IngestService } from "../../../ingest/core/service";
+import { requireService, uniqueName } from "../../support/services";
+import { freePort, influxCount, metricValue, OwnInfluxd, publishAll, publisher, startInProcess, tempDir, until } from "./support";
+
+const influxAvailable = requireService("influx"); // the binary comes with the test services
+const mqttUrl = requireService("mqtt");
+const T0 = Date.UTC(2025, 6, 1);
+
+describe.skipIf(!influxAvailable || !mqttUrl)("InfluxDB outage mid-stream", () => {
+  const temp = tempDir("zp-outage");
+  let influxd: OwnInfluxd;
+  let service: IngestService | undefined;
+  afterAll(async () => {
+    await service?.stop();
+    await influxd?.stop();
+    temp.remove();
+  });
+
+  it("holds the points while InfluxDB is down and delivers the exact count after it returns", async () => {
+    influxd = new OwnInfluxd(`${temp.dir}/influx`, await freePort());
+    await influxd.start();
+    const database = "outage";
+    const prefix = uniqueName("outage");
+    service = await startInProcess(temp.dir, {
+      dataDir: `${temp.dir}/data`,
+      http: { port: 0 },
+      sources: [
+        {
+          type: "mqtt",
+          name: "plant",
+          url: mqttUrl,
+          clientId: uniqueName("ingest"),
+          subscriptions: [{ topic: `${prefix}/+`, json: { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } }],
+        },
+      ],
+      sinks: [{ type: "influx", url: influxd.url, database, createDatabase: true, flushInterval: "100ms", batchSize: 1000, retry: { initial: "50ms", max: "500ms" }, timeout: "2s" }],
+      registry: { conventions: [{ source: "mqtt", match: `${prefix}/{machine}`, enterprise: "e", line: "l", signal: "v" }] },
+    });
+    const port = service.address!.port;
+    await until("connected", () => (service!.health().sources as any).plant?.state === "connected");
+    const pub = await publisher(mqttUrl!, uniqueName("pub"));
+    const message = (i: number): [string, string] => [`${prefix}/m${i % 5}`, JSON.stringify({ ts: T0 + i, v: i })];
+    const part = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => message(from + k));
+
+    await publishAll(pub, part(0, 1000));
+    await until("first part written", async () => (await influxCount(influxd.url, database, "gauge")) === 1000);
+
+    await influxd.stop();
+    await publishAll(pub, part(1000, 2500)); // accepted and acknowledged while InfluxDB is down
+    await until("the outage noticed", async () => ((await metricValue(port, "zhiping_ingest_sink_retries_total", { sink: "influx", reason: "transient" })) ?? 0) > 0);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(503);
+    expect(((await health.json()) as any).sinks.influx.state).toBe("retrying");
+    expect(await metricValue(port, "zhiping_ingest_spool_points")).toBe(1500);
+
+    await influxd.start();
+    await publishAll(pub, part(2500, 3000));
+    await pub.endAsync();
+    await until("exact count after the restart", async () => (await influxCount(influxd.url, database, "gauge")) === 3000, 30_000, 100);
+    await until("spool drained", async () => (await metricValue(port, "zhiping_ingest_spool_points")) === 0);
+    expect(await metricValue(port, "zhiping_ingest_sink_up", { sink: "influx" })).toBe(1);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,54 @@
+// `zhiping ingest` as an operator meets it: --check, config errors with key paths and no stack trace,
+// a clean stop on SIGTERM with exit code 0.
+import { afterAll, describe, expect, it } from "vitest";
+import { cli, freePort, runCli, tempDir, until, writeConfig } from "./support";
+
+describe("zhiping ingest (CLI)", () => {
+  const temp = tempDir("zp-cli");
+  afterAll(() => temp.remove());
+
+  it("--check prints a summary and exits 0", async () => {
+    const file = writeConfig(temp.dir, {
+      dataDir: "data",
+      registry: { enterprises: [{ id: "e", lines: [{ id: "l", machines: [{ id: "m", signals: [{ id: "s", kind: "gauge" }] }] }] }] },
+    });
+    const { code, output } = await runCli(["--config", file, "--check"]);
+    expect(code).toBe(0);
+    expect(output).toBe(`${file}: ok — 0 source(s) [], 1 sink(s) [embedded:embedded], 1 registered signal(s), 0 convention rule(s)\n`);
+  });
+
+  it("reports config errors with their key paths, exit code 2, no stack trace", async () => {
+    const file = writeConfig(
+      temp.dir,
+      {
+        sources: [{ type: "mqtt", url: "mqtt://x:1883", clientId: "c", subscriptions: [{ topic: "a/#/b", json: { fields: [{ path: "v", type: "double" }] } }] }],
+        sinks: [{ type: "influx", url: "http://db:8086", database: "d", batchsize: 10 }],
+      },
+      "bad.yaml",
+    );
+    const { code, output } = await runCli(["--config", file, "--check"]);
+    expect(code).toBe(2);
+    expect(output).toBe(
+      [
+        `${file}: invalid configuration`,
+        "  sources[0].subscriptions[0].topic: # must be a whole level and the last one",
+        '  sources[0].subscriptions[0].json.fields[0].type: Invalid option: expected one of "float"|"int"|"bool"|"string"',
+        "  sinks[0].batchsize: unknown key",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("runs until SIGTERM and exits 0 after a graceful stop", async () => {
+    const port = await freePort();
+    const file = writeConfig(temp.dir, { dataDir: "run", http: { port }, log: { level: "info" } }, "run.yaml");
+    const p = cli(["--config", file]);
+    p.start();
+    await until("healthz", async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, 100);
+    const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
+    expect(health).toMatchObject({ status: "ok", sinks: { embedded: { state: "idle" } }, spool: { state: "ok", points: 0 } });
+    expect(await p.stop("SIGTERM")).toBe(0);
+    const logs = p.output.trim().split("\n").map((l) => JSON.parse(l));
+    expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(["ingest started", "shutting down", "stopped"]));
+  });
+});

@@ -1,12 +1,12 @@
 // The questionnaire as the web app shows it: pages built from the engine's grouping (a top-level structure
-// node per page; a page with very many questions is split by its second-level nodes so no page becomes a
-// scroll marathon), the form field of each question, and the conversion between stored answers and the
+// node per page; a page with very many questions is split by the next structure level, as often as needed,
+// so no page becomes a scroll marathon), the form field of each question, and the conversion between stored answers and the
 // strings a plain HTML form posts. Pure: used by loaders, actions and tests alike.
 import { choicesOf, questionnaire, validateAnswer, type ChoiceItem, type Framework, type Question, type QuestionnaireSection } from "../../assessments";
 import type { AnswerValue, Answers, Text } from "../../assessments/types";
 import { fieldName, MULTI_NONE } from "./answer-fields";
 
-/** Pages with more questions than this are split by their second-level nodes. */
+/** Pages with more questions than this are split by the next level of the structure. */
 export const MAX_PAGE_QUESTIONS = 40;
 
 export interface QuestionnairePageView {
@@ -24,28 +24,31 @@ export function questionnairePages(fw: Framework): QuestionnairePageView[] {
   const cached = pagesCache.get(fw);
   if (cached) return cached;
   const pages: QuestionnairePageView[] = [];
-  for (const page of questionnaire(fw)) {
-    const ids = (sections: QuestionnaireSection[]) => sections.flatMap((s) => s.questions.map((q) => q.id));
-    if (page.questionCount <= MAX_PAGE_QUESTIONS) {
-      pages.push({ id: page.node.id, name: page.node.name, trail: [page.node.name], sections: page.sections, questionIds: ids(page.sections) });
-      continue;
+  const ids = (sections: QuestionnaireSection[]) => sections.flatMap((s) => s.questions.map((q) => q.id));
+  const count = (sections: QuestionnaireSection[]) => sections.reduce((n, s) => n + s.questions.length, 0);
+  // A group of sections sharing the path down to `depth`; split one level deeper while it is too long
+  // and the deeper level actually divides it.
+  const place = (id: string, trail: Text[], sections: QuestionnaireSection[], depth: number) => {
+    if (count(sections) > MAX_PAGE_QUESTIONS) {
+      const groups = new Map<string, { name: Text; sections: QuestionnaireSection[] }>();
+      for (const section of sections) {
+        const step = section.path[Math.min(depth + 1, section.path.length - 1)];
+        const group = groups.get(step.id) ?? { name: step.name, sections: [] };
+        group.sections.push(section);
+        groups.set(step.id, group);
+      }
+      if (groups.size > 1) {
+        for (const [gid, g] of groups) place(gid, [...trail, g.name], g.sections, depth + 1);
+        return;
+      }
     }
-    const groups = new Map<string, { name: Text; sections: QuestionnaireSection[] }>();
-    for (const section of page.sections) {
-      const step = section.path[1] ?? section.path[0];
-      const group = groups.get(step.id) ?? { name: step.name, sections: [] };
-      group.sections.push(section);
-      groups.set(step.id, group);
-    }
-    for (const [id, g] of groups) {
-      pages.push({ id, name: g.name, trail: [page.node.name, g.name], sections: g.sections, questionIds: ids(g.sections) });
-    }
-  }
+    pages.push({ id, name: trail[trail.length - 1], trail, sections, questionIds: ids(sections) });
+  };
+  for (const page of questionnaire(fw)) place(page.node.id, [page.node.name], page.sections, 0);
   pagesCache.set(fw, pages);
   return pages;
 }
 
-/** What a page's form posted for one question: a string, a list (multi) or null when left blank. */
 export function rawAnswerFromForm(q: Question, form: FormData): string | string[] | null {
   const values = form.getAll(fieldName(q.id)).filter((v): v is string => typeof v === "string");
   if (q.type === "multi") {

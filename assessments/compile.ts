@@ -15,6 +15,12 @@ export interface CompiledFramework {
   /** Most points each question can give, by question index. */
   maxPoints: number[];
   levelName: Map<number, Text>;
+  /** Display-order index of each node by id. */
+  nodeOrder: Map<string, number>;
+  /** For each question, the display-order indexes of its node and every ancestor. */
+  questionLineage: Int32Array[];
+  /** Questions under each node (by display order), the node's own included. */
+  questionsUnder: Int32Array;
 }
 
 const cache = new WeakMap<Framework, CompiledFramework>();
@@ -35,7 +41,15 @@ export function compile(fw: Framework): CompiledFramework {
       }),
       maxPoints: fw.questions.map(maxPoints),
       levelName: new Map(fw.levels.map((l) => [l.level, l.name])),
+      nodeOrder: new Map(structure.ordered.map((e) => [e.node.id, e.order])),
+      questionLineage: [],
+      questionsUnder: new Int32Array(structure.ordered.length),
     };
+    for (const entry of c.questionNode) {
+      const lineage = Int32Array.from(entry.lineage, (n) => (structure.byId.get(n.id) as IndexedNode).order);
+      c.questionLineage.push(lineage);
+      for (const order of lineage) c.questionsUnder[order]++;
+    }
     cache.set(fw, c);
   }
   return c;

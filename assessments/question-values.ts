@@ -36,12 +36,22 @@ export function bestBandIndex(bands: readonly Band[]): number {
   return best;
 }
 
-export function multiPoints(q: Of<"multi">, selected: readonly string[]): number {
-  let sum = 0;
-  for (const id of selected) {
-    const option = q.options.find((o) => o.id === id);
-    if (option) sum += option.points ?? 0;
+const optionPoints = new WeakMap<Question, Map<string, number>>();
+
+/** Points of each option of a choice question, looked up once per question. */
+function pointsByOption(q: Of<"multi"> | Of<"single">): Map<string, number> {
+  let m = optionPoints.get(q);
+  if (!m) {
+    m = new Map(q.options.map((o) => [o.id, o.points ?? 0]));
+    optionPoints.set(q, m);
   }
+  return m;
+}
+
+export function multiPoints(q: Of<"multi">, selected: readonly string[]): number {
+  const points = pointsByOption(q);
+  let sum = 0;
+  for (const id of selected) sum += points.get(id) ?? 0;
   return q.cap === undefined ? round9(sum) : Math.min(q.cap, round9(sum));
 }
 
@@ -67,7 +77,7 @@ export function maxPoints(q: Question): number {
 export function answerPoints(q: Question, answer: AnswerValue): number {
   switch (q.type) {
     case "single":
-      return answer.type === "single" ? (q.options.find((o) => o.id === answer.value)?.points ?? 0) : 0;
+      return answer.type === "single" ? (pointsByOption(q).get(answer.value) ?? 0) : 0;
     case "multi":
       return answer.type === "multi" ? multiPoints(q, answer.value) : 0;
     case "percentage":
@@ -80,21 +90,6 @@ export function answerPoints(q: Question, answer: AnswerValue): number {
 
 export function ratingValue(scale: RatingScale, value: Exclude<RatingValue, "na">): number {
   return scale[value];
-}
-
-/**
- * The options to add to `selected` to earn the most points, highest-scoring first, stopping once the
- * cap is reached: the smallest change that earns the question's maximum.
- */
-export function multiToBest(q: Of<"multi">, selected: readonly string[]): string[] {
-  const max = maxPoints(q);
-  const chosen = [...selected];
-  const rest = q.options.filter((o) => !chosen.includes(o.id)).sort((a, b) => (b.points ?? 0) - (a.points ?? 0));
-  for (const option of rest) {
-    if (multiPoints(q, chosen) >= max) break;
-    if ((option.points ?? 0) > 0) chosen.push(option.id);
-  }
-  return q.options.map((o) => o.id).filter((id) => chosen.includes(id));
 }
 
 /** Whether two answers to the same question score differently (used to flag evidence mismatches). */

@@ -5,7 +5,8 @@ import type { Reason, Text } from "./types";
 
 /** A number for display: 0.7999999999 → "0.8", 0.785714 → "0.786", 60 → "60". */
 export function num(x: number): string {
-  return String(Number(round9(x).toFixed(3)));
+  const rounded = Math.round(round9(x) * 1000) / 1000;
+  return String(rounded === 0 ? 0 : rounded);
 }
 
 export function reason(code: string, params: Record<string, string | number>, zh: string, en: string): Reason {

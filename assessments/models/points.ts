@@ -4,7 +4,7 @@
 // The published base bands alone give a second opinion; the framework says which reports the level.
 import type { CompiledFramework } from "../compile";
 import { atLeast, round9 } from "../decimal";
-import { answerPoints, bandTarget, bestBandIndex, multiToBest } from "../question-values";
+import { answerPoints, bandTarget, bestBandIndex } from "../question-values";
 import type { Framework, LevelRule, PointsScoring, Question } from "../schema";
 import { isWithin } from "../structure";
 import { num, reason } from "../text";
@@ -63,6 +63,7 @@ interface Evaluation {
   points: Float64Array;
   base: number;
   sceneLevels: Int32Array;
+  counts: ReturnType<typeof sceneCounts>;
   rules: RuleCheck[];
   /** met[level], met[0] = true. */
   met: boolean[];
@@ -70,15 +71,29 @@ interface Evaluation {
   byBands: number | null;
 }
 
+/** Scenes (and constrained scenes) at each level or above: index L → count at ≥ L, L = 0…4. */
+function sceneCounts(ix: PointsIndex, sceneLevels: Int32Array): { atLeast: Int32Array; constrainedAtLeast: Int32Array } {
+  const atLeastL = new Int32Array(6);
+  const constrainedAtLeast = new Int32Array(6);
+  for (let j = 0; j < ix.scenes.length; j++) {
+    atLeastL[sceneLevels[j]]++;
+    if (ix.scenes[j].constrained) constrainedAtLeast[sceneLevels[j]]++;
+  }
+  for (let L = 3; L >= 0; L--) {
+    atLeastL[L] += atLeastL[L + 1];
+    constrainedAtLeast[L] += constrainedAtLeast[L + 1];
+  }
+  return { atLeast: atLeastL, constrainedAtLeast };
+}
+
 function checkRule(ix: PointsIndex, rule: LevelRule, base: number, sceneLevels: Int32Array): Omit<RuleCheck, "met"> {
-  let scenes = 0;
-  let constrained = 0;
-  ix.scenes.forEach((sc, j) => {
-    if (sceneLevels[j] >= rule.sceneLevelAtLeast) {
-      scenes++;
-      if (sc.constrained) constrained++;
-    }
-  });
+  const counts = sceneCounts(ix, sceneLevels);
+  return ruleAgainst(rule, base, counts);
+}
+
+function ruleAgainst(rule: LevelRule, base: number, counts: ReturnType<typeof sceneCounts>): Omit<RuleCheck, "met"> {
+  const scenes = counts.atLeast[rule.sceneLevelAtLeast];
+  const constrained = counts.constrainedAtLeast[rule.sceneLevelAtLeast];
   return {
     baseOk: atLeast(base, rule.minBase),
     scenes,
@@ -106,15 +121,17 @@ function evaluate(input: ModelInput, ix: PointsIndex, bound: Bound): Evaluation 
   const rules: RuleCheck[] = [];
   const met = [true];
   let byGate: number | null = null;
+  const counts = sceneCounts(ix, sceneLevels);
   for (const rule of ix.rules) {
-    const r = checkRule(ix, rule, base, sceneLevels);
+    const r = ruleAgainst(rule, base, counts) as RuleCheck;
     const ok = r.baseOk && r.scenesOk && r.constrainedOk;
-    rules.push({ ...r, met: ok });
+    r.met = ok;
+    rules.push(r);
     const levelMet = ok && met[rule.level - 1];
     met.push(levelMet);
     if (levelMet) byGate = rule.level;
   }
-  return { points, base, sceneLevels, rules, met, byGate, byBands: levelByBands(ix.s.baseBands, base, atLeast) };
+  return { points, base, sceneLevels, counts, rules, met, byGate, byBands: levelByBands(ix.s.baseBands, base, atLeast) };
 }
 
 export function scorePoints(input: ModelInput): ModelOutput {
@@ -158,17 +175,7 @@ export function scorePoints(input: ModelInput): ModelOutput {
     roadmap: plan.roadmap,
     extras: {
       base: { score: worst.base, max: ix.baseMax, ceiling: best.base },
-      sceneCounts: [1, 2, 3, 4].map((level) => {
-        let scenes = 0;
-        let constrained = 0;
-        ix.scenes.forEach((sc, j) => {
-          if (worst.sceneLevels[j] >= level) {
-            scenes++;
-            if (sc.constrained) constrained++;
-          }
-        });
-        return { level, scenes, constrained };
-      }),
+      sceneCounts: [1, 2, 3, 4].map((level) => ({ level, scenes: worst.counts.atLeast[level], constrained: worst.counts.constrainedAtLeast[level] })),
     },
   };
 }
@@ -265,15 +272,19 @@ function targetAnswer(q: Question, from: AnswerValue | undefined, now: number, g
       return { type: "single", value: enough.id };
     }
     case "multi": {
-      const chosen = from?.type === "multi" ? [...from.value] : [];
-      const rest = q.options.filter((o) => !chosen.includes(o.id) && (o.points ?? 0) > 0).sort((a, b) => (b.points ?? 0) - (a.points ?? 0));
-      const best = multiToBest(q, chosen);
+      // add the options worth most first, until the gap closes or the cap is reached
+      const chosen = new Set(from?.type === "multi" ? from.value : []);
+      const rest = q.options.filter((o) => !chosen.has(o.id) && (o.points ?? 0) > 0).sort((a, b) => (b.points ?? 0) - (a.points ?? 0));
+      if (rest.length === 0) return null;
+      let raw = 0;
+      for (const o of q.options) if (chosen.has(o.id)) raw += o.points ?? 0;
+      const capped = (x: number) => (q.cap === undefined ? x : Math.min(q.cap, x));
       for (const o of rest) {
-        if (atLeast(answerPoints(q, { type: "multi", value: chosen }) - now, gap)) break;
-        chosen.push(o.id);
+        if (atLeast(capped(raw) - now, gap) || (q.cap !== undefined && atLeast(raw, q.cap))) break;
+        chosen.add(o.id);
+        raw += o.points ?? 0;
       }
-      const picked = q.options.map((o) => o.id).filter((id) => chosen.includes(id));
-      return { type: "multi", value: picked.length <= best.length ? picked : best };
+      return { type: "multi", value: q.options.filter((o) => chosen.has(o.id)).map((o) => o.id) };
     }
     case "percentage":
     case "numeric": {

@@ -18,11 +18,14 @@ import {
   OPCUACertificateManager,
   OPCUAClient,
   readNamespaceArray,
+  RepublishRequest,
+  type RepublishResponse,
   SecurityPolicy,
   TimestampsToReturn,
   UserTokenType,
   VariableIds,
   type ClientSession,
+  type ClientSessionPublishService,
   type ClientSubscription,
   type DataValue,
   type NodeId,
@@ -35,6 +38,7 @@ import { monitoringDefaults, type Monitoring, type OpcuaConfig } from "./config"
 import { discover } from "./discovery";
 import { parseNodeId, toNodeId, type ParsedNodeId } from "./node-id";
 import { hasOverflowBit, qualityOf } from "./quality";
+import { MAX_REPUBLISH, SequenceRecord } from "./sequence";
 import { kindHint, rawValue, toFieldValue } from "./variant";
 
 type FullMonitoring = Required<Monitoring>;
@@ -68,6 +72,14 @@ export interface OpcuaStats {
   rebuilds: number;
   /** Times node-opcua reported the link lost and repaired it. */
   reconnects: number;
+  /** NotificationMessages received a second time after a broken link, dropped. */
+  repeatedMessages: number;
+  /** Readings received again after a broken link (initial value of a transferred item, republish), dropped. */
+  repeatedValues: number;
+  /** NotificationMessages missing after a broken link and fetched again with Republish. */
+  republished: number;
+  /** NotificationMessages missing that the server could no longer republish (dead-lettered). */
+  lostMessages: number;
   monitoredNodes: number;
   failedNodes: number;
   pendingPoints: number;
@@ -85,6 +97,14 @@ interface Generation {
   lose: (reason: string) => void;
   timers: NodeJS.Timeout[];
 }
+
+interface NotificationMessageLike {
+  sequenceNumber: number;
+  notificationData?: unknown[] | null;
+}
+
+/** How many recent readings per node are remembered to recognise a repeat. */
+const RECENT_READINGS = 4;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -139,6 +159,9 @@ export class OpcuaSource implements Source {
   private readonly configured: NodePlan[];
   private plans: NodePlan[] = [];
   private batch: Point[] = [];
+  private readonly sequences = new SequenceRecord();
+  /** Per node: time|status|value of its last few readings (kept across rebuilds), to drop exact repeats. */
+  private readonly recent = new Map<string, string[]>();
   private flushScheduled = false;
   private lastAlive = 0;
   private readonly counters = {
@@ -149,6 +172,10 @@ export class OpcuaSource implements Source {
     droppedPoints: 0,
     rebuilds: 0,
     reconnects: 0,
+    repeatedMessages: 0,
+    repeatedValues: 0,
+    republished: 0,
+    lostMessages: 0,
   };
   private pendingPoints = 0;
   private paused = false;
@@ -226,9 +253,14 @@ export class OpcuaSource implements Source {
         reason = (err as Error).message;
         if (!this.stopping) this.ctx?.setState("error", reason);
       }
-      await this.dispose(this.generation);
+      const old = this.generation;
       this.generation = undefined;
-      if (this.stopping) break;
+      if (this.stopping) {
+        await this.dispose(old);
+        break;
+      }
+      // A dead peer must not delay the recovery: the old client is closed in the background.
+      void this.dispose(old);
       this.counters.rebuilds++;
       this.log.warn({ reason }, "opcua: rebuilding client, session and subscription");
       this.ctx?.setState("connecting", `rebuilding after: ${reason}`);
@@ -312,10 +344,14 @@ export class OpcuaSource implements Source {
       this.log.warn("opcua: connection lost, node-opcua reconnects");
       this.ctx?.setState("disconnected", "connection lost, reconnecting");
     });
-    client.on("connection_reestablished", () => this.ctx?.setState("connecting", "channel back, repairing the session"));
-    client.on("after_reconnection", (err?: Error | null) => {
-      if (err) lose(`reconnection failed: ${err.message}`);
+    // node-opcua's own repair: channel back ("after_reconnection"), then sessions reactivated or recreated
+    // and subscriptions republished, transferred or recreated ("connection_reestablished").
+    client.on("after_reconnection", () => this.ctx?.setState("connecting", "channel back, repairing the session"));
+    client.on("connection_reestablished", () => {
+      this.ctx?.setState("connected", this.nodeSummary());
+      void this.checkNamespaces(generation);
     });
+    client.on("reconnection_attempt_has_failed", (err: Error) => this.log.debug({ err }, "opcua: reconnection attempt failed"));
 
     const abort = lost.then((reason) => {
       throw new Error(reason);
@@ -327,10 +363,6 @@ export class OpcuaSource implements Source {
     const session = await step(client.createSession(this.identity()));
     generation.session = session;
     session.on("session_closed", () => lose("the session was closed"));
-    session.on("session_restored", () => {
-      this.ctx?.setState("connected", this.nodeSummary());
-      void this.checkNamespaces(generation);
-    });
 
     generation.namespaceArray = await step(readNamespaceArray(session));
     const limits = await step(readLimits(session));
@@ -355,6 +387,7 @@ export class OpcuaSource implements Source {
       }),
     );
     generation.subscription = subscription;
+    this.guardSequence(subscription, generation);
     this.lastAlive = Date.now();
     subscription.on("keepalive", () => (this.lastAlive = Date.now()));
     subscription.on("received_notifications", () => (this.lastAlive = Date.now()));
@@ -376,6 +409,65 @@ export class OpcuaSource implements Source {
     this.ctx?.setState("connected", this.nodeSummary());
     this.readyResolve();
     return generation;
+  }
+
+  /**
+   * Exactly-once across broken links, by sequence number (see sequence.ts): a NotificationMessage received
+   * a second time is dropped, and a gap (a message in flight when the link broke) is asked for again with
+   * Republish. What the server no longer has is reported as a dead letter — a loss is never silent. This
+   * wraps the subscription's message handler; if node-opcua's internals change shape the guard steps
+   * aside and delivery stays at-least-once.
+   */
+  private guardSequence(subscription: ClientSubscription, generation: Generation): void {
+    const target = subscription as unknown as { onNotificationMessage?: (m: NotificationMessageLike) => void; subscriptionId: number };
+    const original = target.onNotificationMessage;
+    if (typeof original !== "function") return;
+    const asked = new Set<string>();
+    const deliver = (message: NotificationMessageLike) => {
+      const verdict = this.sequences.accept(target.subscriptionId, message.sequenceNumber, (message.notificationData?.length ?? 0) > 0);
+      if (!verdict.deliver) {
+        this.counters.repeatedMessages++;
+        return;
+      }
+      original.call(subscription, message);
+      const subscriptionId = target.subscriptionId;
+      const fresh = verdict.missing.filter((n) => !asked.has(`${subscriptionId}:${n}`));
+      if (fresh.length > MAX_REPUBLISH) {
+        this.reportLost(subscriptionId, fresh.slice(MAX_REPUBLISH), "more than 64 messages missing");
+        fresh.length = MAX_REPUBLISH;
+      }
+      for (const n of fresh) {
+        asked.add(`${subscriptionId}:${n}`);
+        // Give a message that is merely late a moment to arrive before asking for it.
+        setTimeout(() => void this.republish(generation, subscriptionId, n, deliver), 300);
+      }
+    };
+    target.onNotificationMessage = deliver;
+  }
+
+  private async republish(generation: Generation, subscriptionId: number, sequenceNumber: number, deliver: (m: NotificationMessageLike) => void): Promise<void> {
+    if (this.sequences.has(subscriptionId, sequenceNumber) || this.generation !== generation || !generation.session) return;
+    try {
+      const response = await new Promise<RepublishResponse>((resolve, reject) =>
+        (generation.session as unknown as ClientSessionPublishService).republish(new RepublishRequest({ subscriptionId, retransmitSequenceNumber: sequenceNumber }), (err, r) =>
+          err || !r ? reject(err ?? new Error("no response")) : resolve(r),
+        ),
+      );
+      this.counters.republished++;
+      deliver(response.notificationMessage as unknown as NotificationMessageLike);
+    } catch (err) {
+      if (this.sequences.has(subscriptionId, sequenceNumber)) return;
+      this.reportLost(subscriptionId, [sequenceNumber], (err as Error).message);
+    }
+  }
+
+  private reportLost(subscriptionId: number, sequenceNumbers: number[], why: string): void {
+    this.counters.lostMessages += sequenceNumbers.length;
+    this.deadLetter(
+      "notifications_lost",
+      `subscription ${subscriptionId}: message(s) ${sequenceNumbers.join(", ")} never arrived and the server cannot republish them (${why})`,
+      this.config.endpoint,
+    );
   }
 
   private async dispose(generation: Generation | undefined): Promise<void> {
@@ -540,6 +632,18 @@ export class OpcuaSource implements Source {
       this.counters.serverQueueOverflows++;
       this.deadLetter("server_queue_overflow", `${plan.address}: the server's queue (size ${plan.monitoring.queueSize}) discarded values before this one`, plan.address);
     }
+    // After a broken link the same reading can arrive twice in different messages: as an initial value of
+    // a transferred or recreated item and in a republished message. An exact repeat (same source
+    // timestamp, status and value) of one of the node's last few readings carries nothing new.
+    const key = `${time}|${status}|${dataValue.value.dataType}|${String(dataValue.value.value)}`;
+    const recent = this.recent.get(plan.address) ?? [];
+    if (recent.includes(key)) {
+      this.counters.repeatedValues++;
+      return;
+    }
+    recent.push(key);
+    if (recent.length > RECENT_READINGS) recent.shift();
+    this.recent.set(plan.address, recent);
     const raw = () =>
       JSON.stringify({ nodeId: plan.address, dataType: dataValue.value.dataType, value: rawValue(dataValue.value), status, time });
     if (!plan.ref) {

@@ -1,6 +1,7 @@
 // What a simulated line is made of: its machines and how each behaves. Validated with zod because the
 // spec comes from ingest.yaml (the simulator source's config) as well as from code and tests.
 import { z } from "zod";
+import { parseOrThrow } from "../../core/config-errors";
 
 /**
  * OPC 40001-1 (OPC UA for Machinery) MachineryItemState_StateMachineType, by the StateNumber each state
@@ -166,12 +167,7 @@ export const signalInfo: Record<MachineSignal, { kind: "state" | "counter" | "ga
   Energy: { kind: "gauge", unit: "kWh" },
 };
 
-/** Parse a line spec, throwing an error whose message names every wrong key path. */
-export function parseLineSpec(input: unknown): LineSpec {
-  const result = lineSpecSchema.safeParse(input);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `${i.path.map(String).join(".") || "(line)"}: ${i.message}`);
-    throw new Error(`invalid line spec:\n  ${lines.join("\n  ")}`);
-  }
-  return result.data;
+/** Parse a line spec, throwing a ConfigError that names every wrong key path. */
+export function parseLineSpec(input: unknown, prefix: ReadonlyArray<PropertyKey> = []): LineSpec {
+  return parseOrThrow(lineSpecSchema, input, prefix);
 }

@@ -82,11 +82,22 @@ export function depsWith(registryConfig: unknown, dataDir: string, name = "test-
  * A TCP relay between a client and a server whose connections can be cut, to break the network without
  * stopping either side.
  */
-export async function startRelay(targetPort: number): Promise<{ port: number; cut: () => void; close: () => Promise<void> }> {
+export interface Relay {
+  port: number;
+  /** Close every relayed connection (the peers see a reset). */
+  cut: () => void;
+  /** Stop forwarding on the open connections without closing them: a cable pulled, no FIN, no RST. */
+  blackhole: () => void;
+  close: () => Promise<void>;
+}
+
+export async function startRelay(targetPort: number): Promise<Relay> {
   const sockets = new Set<net.Socket>();
+  const pairs = new Set<[net.Socket, net.Socket]>();
   const server = net.createServer((inbound) => {
     const outbound = net.connect(targetPort, "127.0.0.1");
     sockets.add(inbound).add(outbound);
+    pairs.add([inbound, outbound]);
     inbound.pipe(outbound).pipe(inbound);
     const drop = () => {
       inbound.destroy();
@@ -104,6 +115,15 @@ export async function startRelay(targetPort: number): Promise<{ port: number; cu
     cut: () => {
       for (const s of sockets) s.destroy();
       sockets.clear();
+    },
+    blackhole: () => {
+      for (const [a, b] of pairs) {
+        a.unpipe(b);
+        b.unpipe(a);
+        a.on("data", () => {});
+        b.on("data", () => {});
+      }
+      pairs.clear();
     },
     close: () =>
       new Promise<void>((r) => {

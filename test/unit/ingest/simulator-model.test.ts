@@ -227,7 +227,7 @@ describe("input checks", () => {
   it("names the wrong key path of a bad spec", () => {
     expect(() =>
       parseLineSpec({ enterprise: "demo", line: "Line1", seed: 1, epoch, machines: [{ ...press, cycleTimeS: -1, colour: "red" }] }),
-    ).toThrow(/machines\.0\.cycleTimeS[\s\S]*machines\.0: Unrecognized key/);
+    ).toThrow(/machines\[0\]\.cycleTimeS: Too small[\s\S]*machines\[0\]\.colour: unknown key/);
     expect(() => parseLineSpec({ enterprise: "demo", line: "Line1", seed: 1, epoch: epoch + 1, machines: [press] })).toThrow(
       /epoch: epoch must be a whole second/,
     );

@@ -33,8 +33,9 @@ function fits(q: Question, a: unknown): a is AnswerValue {
 
 export function score(fw: Framework, answers: Answers, context: ScoreContext = {}): AssessmentResult {
   const c = compile(fw);
+  const given: Answers = answers !== null && typeof answers === "object" ? answers : {};
   const claimed = fw.questions.map((q) => {
-    const a = Object.prototype.hasOwnProperty.call(answers, q.id) ? answers[q.id] : undefined;
+    const a = Object.prototype.hasOwnProperty.call(given, q.id) ? given[q.id] : undefined;
     return fits(q, a) ? a : undefined;
   });
   const { effective, evidence } = applyEvidence(c, claimed, context.measured);

@@ -191,5 +191,6 @@ describe.each(frameworks.map((fw) => [fw.id, fw] as const))("%s", (_id, fw) => {
       }),
       { numRuns: 100 },
     );
+    for (const junk of [null, undefined, 42, "answers", []]) expect(score(fw, junk as unknown as Answers).completeness.answered).toBe(0);
   });
 });

@@ -34,6 +34,7 @@ import {
 import type { Logger } from "pino";
 import { signalPoint } from "../../core/point";
 import type { PluginDeps, Point, SignalKind, SignalRef, Source, SourceContext } from "../../core/types";
+import { certificateDer } from "./certificate";
 import { monitoringDefaults, type Monitoring, type OpcuaConfig } from "./config";
 import { discover } from "./discovery";
 import { parseNodeId, toNodeId, type ParsedNodeId } from "./node-id";
@@ -287,7 +288,7 @@ export class OpcuaSource implements Source {
     });
     await manager.initialize();
     for (const file of this.config.pki.trustServerCertificates) {
-      await manager.trustCertificate(readFileSync(path.resolve(base, file)));
+      await manager.trustCertificate(certificateDer(readFileSync(path.resolve(base, file))));
     }
     this.certificateManager = manager;
     return manager;
@@ -304,7 +305,7 @@ export class OpcuaSource implements Source {
       const base = this.deps.configDir ?? process.cwd();
       return {
         type: UserTokenType.Certificate,
-        certificateData: readFileSync(path.resolve(base, auth.certificateFile)),
+        certificateData: certificateDer(readFileSync(path.resolve(base, auth.certificateFile))),
         privateKey: readFileSync(path.resolve(base, auth.privateKeyFile), "utf8"),
       } as UserIdentityInfo;
     }

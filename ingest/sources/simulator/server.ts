@@ -85,6 +85,7 @@ export class LineServer {
   private player: LinePlayer | undefined;
   private portInUse: number;
   private readonly requests = new Map<string, number>();
+  private certificateManager: OPCUACertificateManager | undefined;
 
   constructor(readonly options: LineServerOptions) {
     this.portInUse = options.port ?? 0;
@@ -96,6 +97,22 @@ export class LineServer {
 
   get endpointUrl(): string {
     return `opc.tcp://${this.options.host ?? "127.0.0.1"}:${this.portInUse}`;
+  }
+
+  /** The server's own certificate (PEM), for clients to trust. */
+  get certificateFile(): string {
+    return path.join(this.options.pkiFolder, "own", "certs", "certificate.pem");
+  }
+
+  /** The folder where client certificates the server refused land (an operator moves them to trusted). */
+  get rejectedFolder(): string {
+    return path.join(this.options.pkiFolder, "rejected");
+  }
+
+  /** Trust a client certificate (DER), as an operator does by moving it from rejected/ to trusted/. */
+  async trustClientCertificate(der: Buffer): Promise<void> {
+    if (!this.certificateManager) throw new Error("start the server first");
+    await this.certificateManager.trustCertificate(der);
   }
 
   /** How many requests of a service type (e.g. "CreateMonitoredItemsRequest") the server has answered. */
@@ -129,6 +146,7 @@ export class LineServer {
       automaticallyAcceptUnknownCertificate: o.acceptUnknownClientCertificates ?? true,
       disableFileWatchers: true,
     });
+    this.certificateManager = certificateManager;
     const users = o.users ?? [];
     const server = new OPCUAServer({
       port: this.portInUse,

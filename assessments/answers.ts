@@ -108,7 +108,8 @@ function checkNumeric(q: Extract<Question, { type: "numeric" }>, raw: unknown): 
 
 function checkSceneLevel(q: Extract<Question, { type: "sceneLevel" }>, raw: unknown): AnswerCheck {
   const top = q.levels.length;
-  const n = typeof raw === "string" ? parseNumber(raw.trim().replace(/^(L|级)/i, ""), false) : parseNumber(raw, false);
+  // "3", 3, "L3" or "3级"
+  const n = typeof raw === "string" ? parseNumber(raw.trim().replace(/^L\s*/i, "").replace(/\s*级$/, ""), false) : parseNumber(raw, false);
   if (n === null || !Number.isInteger(n) || n < 0 || n > top)
     return fail(`${show(raw)} 不是场景等级；可选 0–${top}（0 表示未达到 1 级）`, `${show(raw)} is not a scene level; use 0–${top} (0 = below level 1)`);
   return { ok: true, value: { type: "sceneLevel", value: n as 0 | 1 | 2 | 3 | 4 } };

@@ -5,7 +5,7 @@ import { round9 } from "../decimal";
 import type { StructureNode } from "../schema";
 import type { IndexedNode } from "../structure";
 import { reason } from "../text";
-import type { AnswerValue, AssessmentResult, NodeScore, Reason, RoadmapAction, ScoreContext, Text } from "../types";
+import type { AnswerValue, AssessmentResult, IndustryType, NodeScore, Reason, RoadmapAction, ScoreContext, Text } from "../types";
 
 export interface ModelInput {
   c: CompiledFramework;
@@ -117,4 +117,9 @@ export function partialReason(unanswered: number, value: number | null, ceiling:
     `尚有 ${unanswered} 题未作答；${r.zh}，${confirmed.zh}`,
     `${unanswered} questions are unanswered; ${r.en}, ${confirmed.en}`,
   );
+}
+
+/** The context's industry type when it is one the models know, else null (it only matters to maturity weights). */
+export function knownIndustryType(value: unknown): IndustryType | null {
+  return value === "discrete" || value === "process" ? value : null;
 }

@@ -9,7 +9,7 @@ import type { Framework, LevelRule, PointsScoring, Question } from "../schema";
 import { isWithin } from "../structure";
 import { num, reason } from "../text";
 import type { AnswerValue, GateRow, Reason, Text } from "../types";
-import { levelByBands, nodeTree, rankRoadmap, type Bound, partialReason, type ModelInput, type ModelOutput, type RankedAction } from "./common";
+import { knownIndustryType, levelByBands, nodeTree, rankRoadmap, type Bound, partialReason, type ModelInput, type ModelOutput, type RankedAction } from "./common";
 
 interface Scene {
   question: number;
@@ -155,7 +155,7 @@ export function scorePoints(input: ModelInput): ModelOutput {
   const sceneIndex = new Map(ix.scenes.map((sc, j) => [sc.nodeId, j]));
 
   return {
-    industryType: input.context.industryType ?? null,
+    industryType: knownIndustryType(input.context.industryType),
     total: { score: worst.base, max: ix.baseMax },
     level: { value, name: value === null ? null : (c.levelName.get(value) ?? null), ceiling, byGate: worst.byGate, byBands: worst.byBands, decidedBy: s.decidedBy, reasons: levelReasons },
     nodes: nodeTree(input, (entry) => {

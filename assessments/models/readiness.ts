@@ -9,7 +9,7 @@ import type { Condition, Framework, Question, ReadinessScoring } from "../schema
 import { ancestorOfKind } from "../structure";
 import { num, reason } from "../text";
 import type { AnswerValue, GateRow, Reason, Text } from "../types";
-import { nodeTree, rankRoadmap, type Bound, partialReason, type ModelInput, type ModelOutput, type RankedAction } from "./common";
+import { knownIndustryType, nodeTree, rankRoadmap, type Bound, partialReason, type ModelInput, type ModelOutput, type RankedAction } from "./common";
 
 const SCALE = 100;
 
@@ -290,7 +290,7 @@ export function scoreReadiness(input: ModelInput): ModelOutput {
   const linked = input.context.linked?.cmmmLevel;
 
   return {
-    industryType: input.context.industryType ?? null,
+    industryType: knownIndustryType(input.context.industryType),
     total: { score: worst.overall ?? 0, max: SCALE },
     level: { value, name: value === null ? null : (c.levelName.get(value) ?? null), ceiling, byGate: value, byBands: value, decidedBy: "rule", reasons: levelReasons },
     nodes: nodeTree(

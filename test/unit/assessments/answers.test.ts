@@ -33,6 +33,7 @@ describe("validateAnswer", () => {
     { fw: sme, q: "scene-quality", raw: 3, value: { type: "sceneLevel", value: 3 } },
     { fw: sme, q: "scene-quality", raw: "L2", value: { type: "sceneLevel", value: 2 } },
     { fw: sme, q: "scene-quality", raw: "0", value: { type: "sceneLevel", value: 0 } },
+    { fw: sme, q: "scene-quality", raw: "4 级", value: { type: "sceneLevel", value: 4 } },
     // numbers within the question's bounds
     { fw: ff, q: "zj-digital-level", raw: "2.5", value: { type: "numeric", value: 2.5 } },
     { fw: ff, q: "investment", raw: 1500, value: { type: "numeric", value: 1500 } },

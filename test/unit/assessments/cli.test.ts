@@ -37,7 +37,8 @@ const file = (name: string, text: string) => {
   return p;
 };
 
-describe.concurrent("zhiping assess", () => {
+// Each test spawns node + tsx (about a second, more on a busy machine): allow for it.
+describe.concurrent("zhiping assess", { timeout: 30_000 }, () => {
   it("prints a readable report in Chinese by default", async () => {
     const r = await zhiping(["assess", example("sme-base-59.9.json")]);
     expect(r.stderr).toBe("");
@@ -128,7 +129,7 @@ describe.concurrent("zhiping assess", () => {
   });
 });
 
-describe.concurrent("zhiping frameworks", () => {
+describe.concurrent("zhiping frameworks", { timeout: 30_000 }, () => {
   it("lists every framework with its version and question counts", async () => {
     const r = await zhiping(["frameworks"]);
     expect(r.code).toBe(0);

@@ -354,7 +354,10 @@ function roadmapFor(input: ModelInput, ix: MaturityIndex, w: Float64Array, e: Ev
   return { roadmap: rankRoadmap(actions), picked };
 }
 
-function whyNotNext(input: ModelInput, ix: MaturityIndex, e: Evaluation, target: number, picked: RoadmapAction[]): Reason[] {
+/** Requirements named in `why`; more are summed up in one reason. */
+const WHY_REQUIREMENTS = 10;
+
+function whyNotNext(input: ModelInput, ix: MaturityIndex, e: Evaluation, target: number, picked: RankedAction[]): Reason[] {
   const { s } = ix;
   if (target > ix.levelCount)
     return [reason("why.topLevel", { level: ix.levelCount }, `已达到最高等级（${ix.levelCount} 级）`, `the top level (${ix.levelCount}) is reached`)];
@@ -386,7 +389,8 @@ function whyNotNext(input: ModelInput, ix: MaturityIndex, e: Evaluation, target:
       );
   }
   const ratingName = { full: "全部满足", most: "大部分满足", partial: "部分满足", none: "不满足", na: "不适用" } as const;
-  for (const a of picked) {
+  // the requirements that clear the next level, largest gain first; the full list is the roadmap's ★ actions
+  for (const a of [...picked].sort((x, y) => y.gain - x.gain || x.order - y.order).slice(0, WHY_REQUIREMENTS)) {
     const i = input.c.questionIndex.get(a.questionId) as number;
     const level = ix.levelOf[i];
     const unit = input.c.questionNode[i].node.name;
@@ -399,6 +403,10 @@ function whyNotNext(input: ModelInput, ix: MaturityIndex, e: Evaluation, target:
         `${unit.en} (level ${level}) requirement ${from ? `rated "${from}"` : "not rated"}: ${a.text.en}`,
       ),
     );
+  }
+  if (picked.length > WHY_REQUIREMENTS) {
+    const more = picked.length - WHY_REQUIREMENTS;
+    why.push(reason("why.moreRequirements", { more }, `另有 ${more} 项要求需要提升，见提升路线`, `${more} more requirements need raising; see the roadmap`));
   }
   return why;
 }

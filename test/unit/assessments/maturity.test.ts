@@ -275,6 +275,13 @@ describe("the CMMM framework data", () => {
     const worst = score(cmmm, all("none"));
     expect(worst.level).toMatchObject({ value: null, byGate: null, byBands: null, ceiling: null });
     expect(worst.total.score).toBe(0);
+    // why names the ten requirements with the largest gain and sums up the rest of the ★ actions
+    const unblocking = worst.roadmap.filter((a) => a.unblocks).length;
+    expect(worst.why.filter((w) => w.code === "why.requirement")).toHaveLength(10);
+    expect(worst.why[worst.why.length - 1]).toMatchObject({ code: "why.moreRequirements", params: { more: unblocking - 10 } });
+    // level 1 weights (without 集成, 信息安全, 产品服务: 1 − 0.03 − 0.03 − 0.05 = 0.89): the 生产作业 group first,
+    // each requirement (1 − 0) × 0.074 / 0.89 / 2 = 0.041573034
+    expect(worst.roadmap[0]).toMatchObject({ questionId: "planning-scheduling.l1.1", gain: 0.041573034, unblocks: true });
   });
 
   it("scores every requirement 'most' as 5 by the gate and 4 by the bands (S = 5 × 0.8 = 4)", () => {

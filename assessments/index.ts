@@ -1,5 +1,7 @@
 // The public surface of the assessment domain. The web app, the CLI and the telemetry evidence code
-// import from here only.
+// import from here. Helpers for terminals and files stay in their own modules so a browser bundle that
+// imports this one does not pull them in: report-text.ts (plain-text report), coverage.ts (coverage
+// table), json-text.ts (JSON with line/column errors).
 export type * from "./types";
 export type {
   Band,

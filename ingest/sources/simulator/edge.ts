@@ -59,6 +59,7 @@ export class LineEdge extends EventEmitter {
   rebirthRequests = 0;
   published = 0;
   private skip = 0;
+  private subscribed = false;
 
   constructor(readonly options: LineEdgeOptions) {
     super();
@@ -92,7 +93,11 @@ export class LineEdge extends EventEmitter {
     });
     client.on("message", (topic, payload) => this.onCommand(topic, payload));
     client.on("connect", () => {
-      client.subscribe(this.topic("NCMD"), { qos: 1 }, () => this.birth());
+      this.subscribed = false;
+      client.subscribe(this.topic("NCMD"), { qos: 1 }, () => {
+        this.subscribed = true;
+        this.birth();
+      });
     });
     await new Promise<void>((resolve, reject) => {
       client.once("connect", () => resolve());
@@ -109,7 +114,8 @@ export class LineEdge extends EventEmitter {
       for (const signal of machineSignals) this.current.set(`${machine}.${signal}`, { value: snapshot[signal], time: player.from });
     }
     this.player = player;
-    if (this.client?.connected) this.birth();
+    // Once subscribed to NCMD the births follow at once; before that, the subscription's callback sends them.
+    if (this.client?.connected && this.subscribed) this.birth();
     if (options.autostart !== false) player.start();
     return player;
   }

@@ -56,6 +56,11 @@ export class SparkplugHost implements Source {
     return { ...this.state.stats, droppedPoints: this.dropped, pendingPoints: this.pendingPoints, rebirthsSent: this.rebirthsSent };
   }
 
+  /** QoS 1 acknowledgement bookkeeping (PUBACKs wait until the points are durable). */
+  get ackStats(): { sent: number; stale: number; inFlight: number } {
+    return { sent: this.acks?.sent ?? 0, stale: this.acks?.stale ?? 0, inFlight: this.acks?.inFlight ?? 0 };
+  }
+
   /** Edge nodes and devices seen, online or not (for /healthz and the web app). */
   nodes(): NodeStatus[] {
     return this.state.status();

@@ -114,7 +114,7 @@ export const opcuaConfigSchema = z
     auth: auth.default({ type: "anonymous" }),
     pki: z
       .object({
-        /** The client's PKI folder; default <dataDir>/opcua/<source name>/pki. */
+        /** The client's PKI folder (relative to ingest.yaml); default <dataDir>/<source name>/pki. */
         folder: z.string().optional(),
         /** Trust any server certificate (demo, first commissioning). Off: only certificates in trusted/. */
         acceptUnknownServerCertificates: z.boolean().default(false),

@@ -279,7 +279,7 @@ export class OpcuaSource implements Source {
   private async certificates(): Promise<OPCUACertificateManager> {
     if (this.certificateManager) return this.certificateManager;
     const base = this.deps.configDir ?? process.cwd();
-    const folder = this.config.pki.folder ? path.resolve(base, this.config.pki.folder) : path.join(this.deps.dataDir, "opcua", this.name, "pki");
+    const folder = this.config.pki.folder ? path.resolve(base, this.config.pki.folder) : path.join(this.deps.dataDir, "pki");
     await mkdir(folder, { recursive: true });
     const manager = new OPCUACertificateManager({
       rootFolder: folder,

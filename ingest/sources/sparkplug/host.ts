@@ -42,9 +42,12 @@ export class SparkplugHost implements Source {
       rebirthMinIntervalMs: config.rebirthMinInterval,
     });
     const base = clientOptions(config as MqttConnection, deps.configDir);
-    this.options = config.cleanStart
-      ? { ...base, clean: true, properties: { ...base.properties, sessionExpiryInterval: 0 } }
-      : base;
+    // MQTT 5: Clean Start with Session Expiry 0; MQTT 3.1.1 (e.g. the embedded aedes broker): Clean Session.
+    this.options = !config.cleanStart
+      ? base
+      : config.protocolVersion === 5
+        ? { ...base, clean: true, properties: { ...base.properties, sessionExpiryInterval: 0 } }
+        : { ...base, clean: true };
     this.ready = new Promise((r) => (this.readyResolve = r));
   }
 

@@ -35,18 +35,19 @@ export const sparkplugPlugin: SourcePlugin<SparkplugConfig> = {
         deadLetters.push({ source, reason: "alias_only", detail: `alias ${m.alias}: cannot be decoded without its BIRTH`, origin: topic, raw: entry.raw });
         continue;
       }
+      const datatype = m.datatype;
       if (/^(bdSeq$|Node Control\/|Device Control\/|Properties\/)/.test(m.name)) continue;
       const address = parsed.device === undefined ? `${parsed.group}/${parsed.edge}/${m.name}` : `${parsed.group}/${parsed.edge}/${parsed.device}/${m.name}`;
       const ref = deps.registry.resolve("sparkplug", address, {
-        kind: kindHint(m.datatype),
+        kind: kindHint(datatype),
         parts: { group: parsed.group, edge_node: parsed.edge, device: parsed.device, metric: m.name },
       });
       if (!ref) {
         deadLetters.push({ source, reason: "unregistered", detail: `${address} is not in the registry`, origin: topic, raw: entry.raw });
         continue;
       }
-      const read = readValue(m, m.datatype);
-      const time = m.timestamp ?? payload.timestamp ?? Date.now();
+      const read = readValue(m, datatype);
+      const time = m.timestamp ?? payload.timestamp ?? entry.time ?? Date.now();
       if (!read.ok) {
         deadLetters.push({ source, reason: read.reason, detail: `${m.name}: ${read.detail}`, origin: topic, raw: entry.raw });
         continue;
@@ -55,7 +56,7 @@ export const sparkplugPlugin: SourcePlugin<SparkplugConfig> = {
         points.push(signalPoint(ref, null, time, "bad"));
         continue;
       }
-      const value = toFieldValue(ref.kind, read.value, m.datatype);
+      const value = toFieldValue(ref.kind, read.value, datatype);
       if (!value.ok) deadLetters.push({ source, reason: value.reason, detail: `${m.name}: ${value.detail}`, origin: topic, raw: entry.raw });
       else points.push(signalPoint(ref, value.value, time, "good"));
     }

@@ -93,7 +93,7 @@ describe("opcua source, SignAndEncrypt Basic256Sha256", () => {
     // Same (now trusted) client certificate as the first source: only the password is wrong.
     const { ctx } = await start("wrong-password", {
       auth: { type: "username", username: "operator", password: "guess" },
-      pki: { folder: "opcua/secure/pki", trustServerCertificates: [server.certificateFile] },
+      pki: { folder: "secure/pki", trustServerCertificates: [server.certificateFile] },
     });
     await waitUntil(() => ctx.states.some((s) => s.state === "error"), "the error");
     const error = ctx.states.find((s) => s.state === "error")!;

@@ -74,8 +74,9 @@ export function tempDir(prefix: string): { dir: string; remove: () => void } {
 
 export const quietLogger = pino({ level: process.env.ZP_TEST_LOG ?? "silent" });
 
-export function depsWith(registryConfig: unknown, dataDir: string, name = "test-source"): PluginDeps {
-  return { registry: createRegistry(registrySchema.parse(registryConfig)), logger: quietLogger, dataDir, name, configDir: dataDir };
+/** What the ingest service gives a source: its own data dir below `dir` (as the service does), `dir` as config dir. */
+export function depsWith(registryConfig: unknown, dir: string, name = "test-source"): PluginDeps {
+  return { registry: createRegistry(registrySchema.parse(registryConfig)), logger: quietLogger, dataDir: path.join(dir, name), name, configDir: dir };
 }
 
 /**

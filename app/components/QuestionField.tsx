@@ -42,6 +42,10 @@ export function QuestionField(props: {
   const { t, pick, num } = useI18n();
   const fetcher = useFetcher<AutosaveResult>({ key: `autosave:${q.id}` });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const fieldsetRef = useRef<HTMLFieldSetElement>(null);
+  // One save per question in flight at a time: a change made meanwhile is sent when it finishes, so saves
+  // arrive in order and none is aborted half-way.
+  const queued = useRef(false);
   useEffect(() => () => { if (timer.current) clearTimeout(timer.current); }, []);
 
   const value = props.submitted ?? q.value;
@@ -62,25 +66,39 @@ export function QuestionField(props: {
       }
     }
     if (props.autosave === false) return;
-    const submit = () => {
-      const form = new FormData();
-      form.set("intent", "autosave");
-      form.set("q", q.id);
-      for (const input of Array.from(fieldset.querySelectorAll<HTMLInputElement>(`[name="${CSS.escape(name)}"]`))) {
-        if ((input.type === "radio" || input.type === "checkbox") && !input.checked) continue;
-        form.append(name, input.value);
-      }
-      fetcher.submit(form, { method: "post" });
-    };
     if (timer.current) clearTimeout(timer.current);
     // Typing is saved once the user pauses; a click on a choice is saved at once.
-    if (target.type === "text") timer.current = setTimeout(submit, 600);
-    else submit();
+    if (target.type === "text") timer.current = setTimeout(save, 600);
+    else save();
   }
+
+  function save() {
+    const fieldset = fieldsetRef.current;
+    if (!fieldset) return;
+    if (fetcher.state !== "idle") {
+      queued.current = true;
+      return;
+    }
+    const form = new FormData();
+    form.set("intent", "autosave");
+    form.set("q", q.id);
+    for (const input of Array.from(fieldset.querySelectorAll<HTMLInputElement>(`[name="${CSS.escape(name)}"]`))) {
+      if ((input.type === "radio" || input.type === "checkbox") && !input.checked) continue;
+      form.append(name, input.value);
+    }
+    fetcher.submit(form, { method: "post" });
+  }
+
+  useEffect(() => {
+    if (fetcher.state === "idle" && queued.current) {
+      queued.current = false;
+      save();
+    }
+  });
 
   const describedBy = error ? `${q.id}-error` : undefined;
   return (
-    <fieldset className="question" id={`q-${q.id}`} onChange={onChange} aria-describedby={describedBy}>
+    <fieldset className="question" id={`q-${q.id}`} ref={fieldsetRef} onChange={onChange} aria-describedby={describedBy}>
       <legend>
         {pick(q.text)} {q.level !== null ? <span className="tag">{t("q.levelTag", { n: q.level })}</span> : null}
       </legend>

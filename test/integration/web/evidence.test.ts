@@ -17,7 +17,7 @@ const FIXTURES = fileURLToPath(new URL("../../unit/app/fixtures", import.meta.ur
 function upload(fields: Record<string, string>, file?: { name: string; bytes: Uint8Array; type?: string }): FormData {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  if (file) form.set("file", new File([file.bytes], file.name, { type: file.type ?? "application/octet-stream" }));
+  if (file) form.set("file", new File([file.bytes as Uint8Array<ArrayBuffer>], file.name, { type: file.type ?? "application/octet-stream" }));
   return form;
 }
 

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // Tenant isolation: every route file of the app (found by globbing app/routes, so a new route cannot be
 // forgotten), its loader and its action, called as users of *other* tenants — a member of enterprise B, a
 // consultant granted only B, a bureau admin of another district, and B's API token. Every route about A's

@@ -13,18 +13,25 @@ type Row = [series: number, fields: EncodedFields, time: number, quality: number
 
 export function encodePoints(points: readonly Point[]): Buffer {
   const index = new Map<string, number>();
+  // Points of one signal usually share their tags object (see signalPoint): look them up by identity first.
+  const byTags = new Map<object, { measurement: string; s: number }>();
   const series: Array<[string, Record<string, string>]> = [];
   const rows: Row[] = new Array(points.length);
   for (let i = 0; i < points.length; i++) {
     const p = points[i];
-    let key = p.measurement;
     const tags = p.tags;
-    for (const k in tags) key += `\u0000${k}\u0000${tags[k]}`;
-    let s = index.get(key);
+    const known = byTags.get(tags);
+    let s: number | undefined = known && known.measurement === p.measurement ? known.s : undefined;
     if (s === undefined) {
-      s = series.length;
-      series.push([p.measurement, tags]);
-      index.set(key, s);
+      let key = p.measurement;
+      for (const k in tags) key += `\u0000${k}\u0000${tags[k]}`;
+      s = index.get(key);
+      if (s === undefined) {
+        s = series.length;
+        series.push([p.measurement, tags]);
+        index.set(key, s);
+      }
+      byTags.set(tags, { measurement: p.measurement, s });
     }
     const f = p.fields;
     let encoded: EncodedFields | null = null;

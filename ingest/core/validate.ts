@@ -42,6 +42,7 @@ export interface Rejection {
 }
 
 const QUALITIES = new Set(["good", "uncertain", "bad", "stale"]);
+const validTags = new WeakMap<ValidationLimits, WeakSet<object>>();
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -53,11 +54,19 @@ export function validatePoint(p: Point, limits: ValidationLimits, now: number): 
 
   const tags = p.tags;
   if (tags === null || typeof tags !== "object") return { reason: "invalid_tag", detail: "tags must be an object" };
-  for (const key in tags) {
-    const kProblem = nameProblem(key, limits.maxNameBytes, "key");
-    if (kProblem) return { reason: "invalid_tag", detail: `tag key ${show(key)} ${kProblem}` };
-    const vProblem = nameProblem(tags[key], limits.maxNameBytes, "value");
-    if (vProblem) return { reason: "invalid_tag", detail: `tag ${key}=${show(tags[key])} ${vProblem}` };
+  // A frozen tags object (signalPoint's) cannot change: check it once per set of limits.
+  let checked = validTags.get(limits);
+  if (!checked?.has(tags)) {
+    for (const key in tags) {
+      const kProblem = nameProblem(key, limits.maxNameBytes, "key");
+      if (kProblem) return { reason: "invalid_tag", detail: `tag key ${show(key)} ${kProblem}` };
+      const vProblem = nameProblem(tags[key], limits.maxNameBytes, "value");
+      if (vProblem) return { reason: "invalid_tag", detail: `tag ${key}=${show(tags[key])} ${vProblem}` };
+    }
+    if (Object.isFrozen(tags)) {
+      if (!checked) validTags.set(limits, (checked = new WeakSet()));
+      checked.add(tags);
+    }
   }
 
   const fields = p.fields;

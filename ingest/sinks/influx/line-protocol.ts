@@ -55,26 +55,35 @@ export function fieldSet(p: Point): string {
   let out = "";
   for (const k in p.fields) {
     if (out) out += ",";
-    out += `${escapeKey(k)}=${formatField(p.fields[k])}`;
+    out += `${fieldKey(k)}=${formatField(p.fields[k])}`;
   }
   return out;
+}
+
+/** Field keys repeat in every point (value, quality, status): escape each once. */
+const fieldKeys = new Map<string, string>();
+function fieldKey(k: string): string {
+  let e = fieldKeys.get(k);
+  if (e === undefined) {
+    e = escapeKey(k);
+    if (fieldKeys.size < 10_000) fieldKeys.set(k, e);
+  }
+  return e;
 }
 
 /** Lines joined with `\n`, as the body of one /write request. */
 export function toLines(points: readonly Point[]): string {
   const lines = new Array<string>(points.length);
-  // Points of one series often share their tags object (spool chunks do): reuse its escaped prefix.
-  let lastTags: object | null = null;
-  let lastMeasurement = "";
-  let lastKey = "";
+  // Points of one series share their tags object (signalPoint and the spool decoder see to it): escape
+  // and sort each series once per batch.
+  const keys = new Map<object, Map<string, string>>();
   for (let i = 0; i < points.length; i++) {
     const p = points[i];
-    if (p.tags !== lastTags || p.measurement !== lastMeasurement) {
-      lastKey = seriesKey(p);
-      lastTags = p.tags;
-      lastMeasurement = p.measurement;
-    }
-    lines[i] = `${lastKey} ${fieldSet(p)} ${p.time}`;
+    let byMeasurement = keys.get(p.tags);
+    if (!byMeasurement) keys.set(p.tags, (byMeasurement = new Map()));
+    let key = byMeasurement.get(p.measurement);
+    if (key === undefined) byMeasurement.set(p.measurement, (key = seriesKey(p)));
+    lines[i] = `${key} ${fieldSet(p)} ${p.time}`;
   }
   return lines.join("\n");
 }

@@ -37,6 +37,11 @@ export interface LineEdgeOptions {
   qos?: 0 | 1;
   /** Give metrics new aliases at every (re)birth: a host must decode with the newest BIRTH only. */
   renumberAliasesOnBirth?: boolean;
+  /**
+   * Sparkplug 3.0 primary host: publish births and data only while this host's STATE says online (a birth when
+   * it comes online, an NDEATH when it goes offline), so a host that starts after the edge misses nothing.
+   */
+  primaryHostId?: string;
 }
 
 interface Current {
@@ -60,6 +65,8 @@ export class LineEdge extends EventEmitter {
   published = 0;
   private skip = 0;
   private subscribed = false;
+  private hostOnline = false;
+  private hostTimestamp = 0;
 
   constructor(readonly options: LineEdgeOptions) {
     super();
@@ -94,9 +101,10 @@ export class LineEdge extends EventEmitter {
     client.on("message", (topic, payload) => this.onCommand(topic, payload));
     client.on("connect", () => {
       this.subscribed = false;
-      client.subscribe(this.topic("NCMD"), { qos: 1 }, () => {
+      const topics = [this.topic("NCMD"), ...(this.options.primaryHostId ? [this.hostStateTopic()] : [])];
+      client.subscribe(topics, { qos: 1 }, () => {
         this.subscribed = true;
-        this.birth();
+        if (this.gateOpen()) this.birth();
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -115,7 +123,7 @@ export class LineEdge extends EventEmitter {
     }
     this.player = player;
     // Once subscribed to NCMD the births follow at once; before that, the subscription's callback sends them.
-    if (this.client?.connected && this.subscribed) this.birth();
+    if (this.client?.connected && this.subscribed && this.gateOpen()) this.birth();
     if (options.autostart !== false) player.start();
     return player;
   }
@@ -175,9 +183,18 @@ export class LineEdge extends EventEmitter {
     return this.seq;
   }
 
+  private hostStateTopic(): string {
+    return `${NAMESPACE}/STATE/${this.options.primaryHostId}`;
+  }
+
+  /** Without a primary host always open; with one, only while it is online. */
+  private gateOpen(): boolean {
+    return !this.options.primaryHostId || this.hostOnline;
+  }
+
   private publish(topic: string, payload: { timestamp: number; metrics: MetricOut[] }, seq = this.nextSeq()): void {
     const client = this.client;
-    if (!client?.connected) return;
+    if (!client?.connected || !this.gateOpen()) return;
     client.publish(topic, Buffer.from(encodePayload({ ...payload, seq })), { qos: this.options.qos ?? 0 });
     this.published++;
   }
@@ -228,7 +245,28 @@ export class LineEdge extends EventEmitter {
     for (const [machine, metrics] of byMachine) this.publish(this.topic("DDATA", machine), { timestamp: Date.now(), metrics });
   }
 
+  private onHostState(payload: Buffer): void {
+    let state: { online?: unknown; timestamp?: unknown };
+    try {
+      state = JSON.parse(payload.toString("utf8"));
+    } catch {
+      return;
+    }
+    const timestamp = typeof state.timestamp === "number" ? state.timestamp : 0;
+    if (timestamp < this.hostTimestamp) return; // an older message than the last one seen (3.0 §5.4)
+    this.hostTimestamp = timestamp;
+    if (state.online === true && !this.hostOnline) {
+      this.hostOnline = true;
+      this.birth();
+    } else if (state.online === false && this.hostOnline) {
+      // Our host is gone: say so and publish nothing until it is back (then a new birth).
+      this.client?.publish(this.topic("NDEATH"), Buffer.from(this.deathPayload()), { qos: 1 });
+      this.hostOnline = false;
+    }
+  }
+
   private onCommand(topic: string, payload: Buffer): void {
+    if (this.options.primaryHostId && topic === this.hostStateTopic()) return this.onHostState(payload);
     if (topic !== this.topic("NCMD")) return;
     try {
       const command = decodePayload(payload);

@@ -61,6 +61,8 @@ export const simulatorConfigSchema = z
         group: identifier.optional(),
         edgeNode: identifier.optional(),
         qos: z.union([z.literal(0), z.literal(1)]).default(0),
+        /** Publish only while this Sparkplug host (the ingest's sparkplug source hostId) is online. */
+        primaryHostId: z.string().min(1).optional(),
       })
       .optional(),
   })
@@ -126,7 +128,15 @@ export class SimulatorSource implements Source {
         this.broker = await embeddedBroker(c.sparkplug.host, c.sparkplug.port);
         url = `mqtt://${c.sparkplug.host}:${this.broker.port}`;
       }
-      this.edge = new LineEdge({ line, url, group: c.sparkplug.group, edgeNode: c.sparkplug.edgeNode, qos: c.sparkplug.qos, clientId: `zhiping-simulator-${this.name}` });
+      this.edge = new LineEdge({
+        line,
+        url,
+        group: c.sparkplug.group,
+        edgeNode: c.sparkplug.edgeNode,
+        qos: c.sparkplug.qos,
+        primaryHostId: c.sparkplug.primaryHostId,
+        clientId: `zhiping-simulator-${this.name}`,
+      });
       await this.edge.start();
       this.edge.play({ from: liveFrom, speed: c.speed });
       serving.push(`Sparkplug ${url} (spBv1.0/${this.edge.group}/…/${this.edge.edgeNode})`);

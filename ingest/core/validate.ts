@@ -49,7 +49,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 /** Null when the point can be written; otherwise the first problem found. */
 export function validatePoint(p: Point, limits: ValidationLimits, now: number): Rejection | null {
   if (p === null || typeof p !== "object") return { reason: "invalid_measurement", detail: "not a point object" };
-  const mProblem = nameProblem(p.measurement, limits.maxNameBytes, "name");
+  const mProblem = goodNames(limits).measurements.has(p.measurement) ? null : nameProblem(p.measurement, limits.maxNameBytes, "name");
   if (mProblem) return { reason: "invalid_measurement", detail: `measurement ${show(p.measurement)} ${mProblem}` };
 
   const tags = p.tags;
@@ -74,8 +74,12 @@ export function validatePoint(p: Point, limits: ValidationLimits, now: number): 
   let count = 0;
   for (const key in fields) {
     count++;
-    const kProblem = nameProblem(key, limits.maxNameBytes, "key");
-    if (kProblem) return { reason: "invalid_field_name", detail: `field key ${show(key)} ${kProblem}` };
+    const keys = goodNames(limits).fieldKeys;
+    if (!keys.has(key)) {
+      const kProblem = nameProblem(key, limits.maxNameBytes, "key");
+      if (kProblem) return { reason: "invalid_field_name", detail: `field key ${show(key)} ${kProblem}` };
+      if (keys.size < 10_000) keys.add(key);
+    }
     if (key in tags) return { reason: "invalid_field_name", detail: `field ${show(key)} has the name of a tag` };
     const v = fields[key];
     switch (typeof v) {
@@ -103,7 +107,17 @@ export function validatePoint(p: Point, limits: ValidationLimits, now: number): 
     return { reason: "time_out_of_range", detail: `time ${t} (${isoOrRaw(t)}) outside ${new Date(limits.minTime).toISOString()} … now + ${limits.maxFutureMs} ms` };
 
   if (!QUALITIES.has(p.quality)) return { reason: "invalid_quality", detail: `quality ${show(p.quality)}` };
+  const measurements = goodNames(limits).measurements;
+  if (measurements.size < 10_000) measurements.add(p.measurement);
   return null;
+}
+
+/** Measurement names and field keys seen valid under these limits (a few dozen in practice): checked once. */
+const goodNameSets = new WeakMap<ValidationLimits, { measurements: Set<string>; fieldKeys: Set<string> }>();
+function goodNames(limits: ValidationLimits): { measurements: Set<string>; fieldKeys: Set<string> } {
+  let sets = goodNameSets.get(limits);
+  if (!sets) goodNameSets.set(limits, (sets = { measurements: new Set(), fieldKeys: new Set() }));
+  return sets;
 }
 
 function show(v: unknown): string {

@@ -1,5 +1,5 @@
 // `zhiping ingest …`: run the ingest service, check a config, or work with the dead-letter store.
-import { parseArgs } from "node:util";
+import { format, parseArgs } from "node:util";
 import pino from "pino";
 import { loadConfig, type IngestConfig } from "./core/config";
 import { ConfigError } from "./core/config-errors";
@@ -17,7 +17,20 @@ const USAGE = `usage:
   zhiping ingest dead-letters purge  --config ingest.yaml (--reason R | --source S | --all)
 `;
 
+/**
+ * Stdout carries only what this command means to say (a report, `--json` lines, or the JSON log when
+ * running); libraries that print (node-opcua warns about the Node version at load) go to stderr.
+ */
+function keepStdoutClean(): void {
+  const toStderr = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+  console.warn = toStderr;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  keepStdoutClean();
   let args;
   try {
     args = parseArgs({

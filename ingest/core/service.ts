@@ -2,7 +2,8 @@
 // /healthz. Started by `zhiping ingest` (ingest/cli.ts), the demo, and the integration tests.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import pino, { type Logger } from "pino";
 import type { IngestConfig } from "./config";
 import { Delivery } from "./delivery";
@@ -36,6 +37,7 @@ export class IngestService {
     private readonly server: Server | null,
     /** Where /metrics and /healthz listen (null when http.enabled is false). */
     readonly address: AddressInfo | null,
+    private readonly releaseLock: () => void,
   ) {
     this.refreshTimer = setInterval(() => this.refresh(), STATS_REFRESH_MS);
     this.refreshTimer.unref();
@@ -87,10 +89,14 @@ export class IngestService {
       this.spool.close();
       await Promise.all(this.deliveries.map((d) => d.stop(this.config.flushTimeoutMs)));
       await Promise.all(this.sinks.map((s) => s.close().catch((err) => this.logger.error({ err, sink: s.name }, "sink did not close cleanly"))));
-      if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-      this.server?.closeAllConnections();
+      if (this.server) {
+        const closed = new Promise<void>((resolve) => this.server!.close(() => resolve()));
+        this.server.closeAllConnections();
+        await closed;
+      }
       const left = this.store.getStats();
       this.store.close();
+      this.releaseLock();
       this.logger.info({ spoolPoints: left.points }, "stopped");
     })();
     return this.stopped;
@@ -105,11 +111,58 @@ export function createLogger(level: IngestConfig["logLevel"]): Logger {
   return pino({ level, base: { service: "zhiping-ingest" } });
 }
 
+/**
+ * One running ingest per spool: a second process on the same file would deliver every chunk again and fight
+ * over the cursors (two workers on a shared subscription each need their own dataDir). A lock file holds
+ * the owner's pid; a lock left by a process that no longer runs (SIGKILL) is taken over.
+ */
+export function lockSpool(spoolPath: string): () => void {
+  const file = `${spoolPath}.lock`;
+  mkdirSync(dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: "wx" });
+      heldLocks.add(file);
+      return () => {
+        heldLocks.delete(file);
+        rmSync(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const owner = Number(readFileSync(file, "utf8").trim());
+      // Our own pid counts only if this process took the lock (a restarted container may reuse the pid).
+      const held = owner === process.pid ? heldLocks.has(file) : Number.isInteger(owner) && owner > 0 && isRunning(owner);
+      if (held)
+        throw new Error(`the spool ${spoolPath} is in use by another ingest (pid ${owner}); give each worker its own dataDir`);
+      rmSync(file, { force: true }); // stale: its owner is gone
+    }
+  }
+  throw new Error(`could not lock ${file}`);
+}
+
+const heldLocks = new Set<string>();
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export async function startIngest(config: IngestConfig, options: StartOptions = {}): Promise<IngestService> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = new IngestMetrics();
   const registry = new ConfiguredRegistry(config.registry);
-  const store = new SpoolStore(config.spool.path, config.spool.sync);
+  const releaseLock = lockSpool(config.spool.path);
+  let store: SpoolStore;
+  try {
+    store = new SpoolStore(config.spool.path, config.spool.sync);
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
   const chunkPoints = Math.min(MAX_CHUNK_POINTS, ...config.sinks.map((s) => s.batchSize));
   const spool = new Spool(store, { ...config.spool, chunkPoints }, metrics, logger);
   const pipeline = new Pipeline(spool, config.limits, metrics, logger);
@@ -162,9 +215,10 @@ export async function startIngest(config: IngestConfig, options: StartOptions = 
     await Promise.all(sinks.map((s) => s.close().catch(() => {})));
     server?.close();
     store.close();
+    releaseLock();
     throw err;
   }
-  const service = new IngestService(config, logger, metrics, store, spool, pipeline, registry, sinks, deliveries, sources, server, address);
+  const service = new IngestService(config, logger, metrics, store, spool, pipeline, registry, sinks, deliveries, sources, server, address, releaseLock);
   for (const source of sources) {
     try {
       await source.start(pipeline.contextFor(source.name));

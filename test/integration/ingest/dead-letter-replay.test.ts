@@ -55,18 +55,18 @@ describe.skipIf(!mqttUrl)("dead-letter replay through the CLI", () => {
     const fixed = writeConfig(temp.dir, base({ conventions: [{ source: "mqtt", match: `${prefix}/{line}/{machine}`, enterprise: "e" }] }, "1d"), "fixed.yaml");
     const count = await runCli(["dead-letters", "count", "--config", fixed]);
     expect(count.code).toBe(0);
-    expect(count.output).toBe(
+    expect(count.stdout).toBe(
       ["6 dead letter(s)", "         4  plant  source  unregistered", "         2  plant  validation  time_out_of_range", ""].join("\n"),
     );
     const listed = await runCli(["dead-letters", "list", "--config", fixed, "--reason", "unregistered", "--json"]);
-    const letters = listed.output.trim().split("\n").map((l) => JSON.parse(l));
+    const letters = listed.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(letters.map((l) => l.origin)).toEqual([`${prefix}/B/m2#v`, `${prefix}/B/m2#n`, `${prefix}/B/m2#v`, `${prefix}/B/m2#n`]);
     expect(letters[0].raw.text).toBe(JSON.stringify({ ts: now, v: 2.5, n: 2 }));
 
     const replayed = await runCli(["dead-letters", "replay", "--config", fixed]);
     expect(replayed.code).toBe(0);
-    expect(replayed.output).toBe("replayed 6 dead letter(s): 6 point(s) spooled for the sinks, 0 still dead\n");
-    expect((await runCli(["dead-letters", "count", "--config", fixed])).output).toBe("0 dead letter(s)\n");
+    expect(replayed.stdout).toBe("replayed 6 dead letter(s): 6 point(s) spooled for the sinks, 0 still dead\n");
+    expect((await runCli(["dead-letters", "count", "--config", fixed])).stdout).toBe("0 dead letter(s)\n");
 
     // The next start writes what the replay spooled.
     service = await startInProcess(temp.dir, { ...base({ conventions: [{ source: "mqtt", match: `${prefix}/{line}/{machine}`, enterprise: "e" }] }, "1d"), sources: [] });

@@ -12,9 +12,9 @@ describe("zhiping ingest (CLI)", () => {
       dataDir: "data",
       registry: { enterprises: [{ id: "e", lines: [{ id: "l", machines: [{ id: "m", signals: [{ id: "s", kind: "gauge" }] }] }] }] },
     });
-    const { code, output } = await runCli(["--config", file, "--check"]);
+    const { code, stdout } = await runCli(["--config", file, "--check"]);
     expect(code).toBe(0);
-    expect(output).toBe(`${file}: ok — 0 source(s) [], 1 sink(s) [embedded:embedded], 1 registered signal(s), 0 convention rule(s)\n`);
+    expect(stdout).toBe(`${file}: ok — 0 source(s) [], 1 sink(s) [embedded:embedded], 1 registered signal(s), 0 convention rule(s)\n`);
   });
 
   it("reports config errors with their key paths, exit code 2, no stack trace", async () => {
@@ -26,9 +26,13 @@ describe("zhiping ingest (CLI)", () => {
       },
       "bad.yaml",
     );
-    const { code, output } = await runCli(["--config", file, "--check"]);
+    const { code, stdout, stderr } = await runCli(["--config", file, "--check"]);
     expect(code).toBe(2);
-    expect(output).toBe(
+    expect(stdout).toBe("");
+    // One line per problem, and nothing that looks like a stack frame (a library may warn on stderr too).
+    expect(stderr.split("\n").some((l) => /^\s+at /.test(l))).toBe(false);
+    const report = stderr.slice(stderr.indexOf(`${file}: invalid configuration`));
+    expect(report.slice(0, report.indexOf("\n", report.indexOf("sinks[0].batchsize")) + 1)).toBe(
       [
         `${file}: invalid configuration`,
         "  sources[0].subscriptions[0].topic: # must be a whole level and the last one",
@@ -48,7 +52,8 @@ describe("zhiping ingest (CLI)", () => {
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
     expect(health).toMatchObject({ status: "ok", sinks: { embedded: { state: "idle" } }, spool: { state: "ok", points: 0 } });
     expect(await p.stop("SIGTERM")).toBe(0);
-    const logs = p.output.trim().split("\n").map((l) => JSON.parse(l));
+    // Stdout is the JSON log, one object per line, and nothing else.
+    const logs = p.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(["ingest started", "shutting down", "stopped"]));
   });
 });

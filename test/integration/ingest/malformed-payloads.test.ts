@@ -77,6 +77,6 @@ describe.skipIf(!mqttUrl)("malformed payloads", () => {
     const file = writeConfig(temp.dir, config, "cli.yaml");
     const counted = await runCli(["dead-letters", "count", "--config", file, "--json"]);
     expect(counted.code).toBe(0);
-    expect(JSON.parse(counted.output).total).toBe(10_000);
+    expect(JSON.parse(counted.stdout).total).toBe(10_000);
   });
 });

@@ -64,6 +64,8 @@ export async function until<T>(what: string, check: () => T | Promise<T>, ms = 2
 export class OwnProcess {
   child: ChildProcess | null = null;
   output = "";
+  stdout = "";
+  stderr = "";
   constructor(
     private readonly command: string,
     private readonly args: string[],
@@ -71,8 +73,14 @@ export class OwnProcess {
   ) {}
   start(): void {
     this.child = spawn(this.command, this.args, { env: this.env, stdio: ["ignore", "pipe", "pipe"] });
-    this.child.stdout!.on("data", (d) => (this.output = (this.output + d).slice(-200_000)));
-    this.child.stderr!.on("data", (d) => (this.output = (this.output + d).slice(-200_000)));
+    this.child.stdout!.on("data", (d) => {
+      this.output = (this.output + d).slice(-200_000);
+      this.stdout = (this.stdout + d).slice(-200_000);
+    });
+    this.child.stderr!.on("data", (d) => {
+      this.output = (this.output + d).slice(-200_000);
+      this.stderr = (this.stderr + d).slice(-200_000);
+    });
   }
   get pid(): number | undefined {
     return this.child?.pid;
@@ -165,11 +173,12 @@ export function cli(args: string[]): OwnProcess {
   return new OwnProcess(process.execPath, [join(repoRoot, "scripts/zhiping.mjs"), "ingest", ...args]);
 }
 
-export async function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+/** Run the CLI to its end: exit code, and stdout (the command's report) apart from stderr. */
+export async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const p = cli(args);
   p.start();
-  const code = await new Promise<number | null>((resolve) => p.child!.once("exit", (c) => resolve(c)));
-  return { code, output: p.output };
+  const code = await new Promise<number | null>((resolve) => p.child!.once("close", (c) => resolve(c)));
+  return { code, stdout: p.stdout, stderr: p.stderr };
 }
 
 // ------------------------------------------------------------------ InfluxDB, metrics, MQTT

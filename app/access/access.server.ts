@@ -80,12 +80,30 @@ export interface OrgAccess {
   relation: OrgRelation;
 }
 
+// The relation of one user to one organisation, looked up once per user object (one per request, as
+// getSessionUser memoises per request): the layout and page loaders of a document request share it.
+const relations = new WeakMap<SessionUser, Map<string, Promise<OrgAccess | null>>>();
+
+function orgAndRelation(user: SessionUser, organizationId: string): Promise<OrgAccess | null> {
+  let byOrg = relations.get(user);
+  if (!byOrg) relations.set(user, (byOrg = new Map()));
+  let found = byOrg.get(organizationId);
+  if (!found) {
+    found = (async () => {
+      const db = await getDb();
+      const org = await db.selectFrom("organization").selectAll().where("id", "=", organizationId).executeTakeFirst();
+      return org ? { org, relation: await relationTo(db, user, org) } : null;
+    })();
+    byOrg.set(organizationId, found);
+  }
+  return found;
+}
+
 export async function requireOrgAccess(user: SessionUser, organizationId: string | undefined, mode: OrgMode): Promise<OrgAccess> {
   if (!organizationId) notFound();
-  const db = await getDb();
-  const org = await db.selectFrom("organization").selectAll().where("id", "=", organizationId).executeTakeFirst();
-  if (!org) notFound();
-  const relation = await relationTo(db, user, org);
+  const found = await orgAndRelation(user, organizationId);
+  if (!found) notFound();
+  const { org, relation } = found;
   if (!allows(relation, "read")) notFound();
   if (!allows(relation, mode)) forbidden();
   return { org, relation };
@@ -95,11 +113,20 @@ export interface AssessmentAccess extends OrgAccess {
   assessment: Assessment;
 }
 
+const assessments = new WeakMap<SessionUser, Map<string, Promise<Assessment | undefined>>>();
+
 /** The assessment and its organisation, checked like the organisation itself. */
 export async function requireAssessmentAccess(user: SessionUser, assessmentId: string | undefined, mode: OrgMode): Promise<AssessmentAccess> {
   if (!assessmentId) notFound();
-  const db = await getDb();
-  const assessment = await db.selectFrom("assessment").selectAll().where("id", "=", assessmentId).executeTakeFirst();
+  // Read once per request (layout and page loaders both ask), like the organisation relation above.
+  let byId = assessments.get(user);
+  if (!byId) assessments.set(user, (byId = new Map()));
+  let pending = byId.get(assessmentId);
+  if (!pending) {
+    pending = getDb().then((db) => db.selectFrom("assessment").selectAll().where("id", "=", assessmentId).executeTakeFirst());
+    byId.set(assessmentId, pending);
+  }
+  const assessment = await pending;
   if (!assessment) notFound();
   const access = await requireOrgAccess(user, assessment.organizationId, mode);
   return { ...access, assessment };

@@ -40,8 +40,21 @@ async function sessionIdOf(request: Request): Promise<string | null> {
   return typeof value === "string" && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
 }
 
+// Remix hands the same Request to the root, layout and page loaders of one document request: look the
+// session up once per request, not once per loader.
+const perRequest = new WeakMap<Request, Promise<SessionUser | null>>();
+
 /** The signed-in user, or null (no cookie, bad signature, unknown or expired session). */
-export async function getSessionUser(request: Request): Promise<SessionUser | null> {
+export function getSessionUser(request: Request): Promise<SessionUser | null> {
+  let found = perRequest.get(request);
+  if (!found) {
+    found = lookUpSessionUser(request);
+    perRequest.set(request, found);
+  }
+  return found;
+}
+
+async function lookUpSessionUser(request: Request): Promise<SessionUser | null> {
   const id = await sessionIdOf(request);
   if (!id) return null;
   const db = await getDb();

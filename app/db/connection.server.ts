@@ -31,7 +31,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
-    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] });
+    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
   } else {
     if (config.schema !== undefined && !SCHEMA_NAME.test(config.schema)) {
       throw new Error(`database schema name "${config.schema}" must match ${SCHEMA_NAME}`);
@@ -59,6 +59,35 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     throw error;
   }
   return { db, dialect: config.dialect, close: () => db.destroy() };
+}
+
+/**
+ * better-sqlite3 compiles a statement on every prepare(), and Kysely prepares each query it runs; the app
+ * runs the same few hundred SQL texts over and over, so keep their compiled statements (bounded, oldest
+ * dropped first). Safe because one connection runs one statement at a time and Kysely never iterates a
+ * statement lazily here.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  return new Proxy(sqlite, {
+    get(target, key, receiver) {
+      if (key !== "prepare") {
+        const value = Reflect.get(target, key, receiver);
+        // Native methods need the real database as `this`, not the proxy.
+        return typeof value === "function" ? value.bind(target) : value;
+      }
+      return (source: string) => {
+        let stmt = cache.get(source);
+        if (!stmt) {
+          stmt = prepare(source);
+          if (cache.size >= max) cache.delete(cache.keys().next().value!);
+          cache.set(source, stmt);
+        }
+        return stmt;
+      };
+    },
+  });
 }
 
 /** Brings the schema to the latest migration; throws with the failing migration's name. */

@@ -51,9 +51,12 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(dataDir = mkdtempSync(join(tmpdir(), "zhiping-e2e-"))): Promise<RunningApp> {
+export async function startApp(
+  dataDir = mkdtempSync(join(tmpdir(), "zhiping-e2e-")),
+  options: { keepDataDir?: boolean; nodeArgs?: string[] } = {},
+): Promise<RunningApp> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", ZHIPING_DATA_DIR: dataDir, NODE_ENV: "production", DATABASE_URL: "" },
     stdio: ["ignore", "ignore", "pipe"],
@@ -85,7 +88,7 @@ export async function startApp(dataDir = mkdtempSync(join(tmpdir(), "zhiping-e2e
         await exited;
         clearTimeout(timer);
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,241 @@
+// Web latency under load: p50/p95/p99 of the questionnaire and result pages (server-rendered HTML as a
+// browser gets it, gzip included; signed-in enterprise users, each on its own assessments) with 50
+// concurrent clients, on a SQLite database seeded with 10,000 enterprises and 50,000 assessments.
+// Baseline in the same run: /healthz on the same server (no session, no database), same clients.
+// Two load models, both reported:
+//   users      50 clients that each wait a random think time (exponential, mean --think ms) between
+//              requests, like people filling in a questionnaire: the latency a user sees. Goal: p95 < 50 ms.
+//   saturation 50 clients firing back to back: the throughput ceiling; latency there is queueing
+//              (≈ clients ÷ throughput) on this 2-core machine that also runs the load generator.
+//
+//   npx remix build && npx tsx bench/web.ts [--enterprises 10000] [--assessments 50000] [--clients 50]
+//                                           [--requests 1500] [--think 1000] [--keep] [--cpu-prof]
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createCookie } from "@remix-run/node";
+import SQLite from "better-sqlite3";
+import type { Framework } from "../assessments";
+import type { AssessmentResult } from "../assessments/types";
+import { openDatabase } from "../app/db/connection.server";
+import { CLUSTERS, DISTRICTS, FLAGS, INDUSTRIES, REVENUE_BANDS } from "../app/domain/reference-data";
+import { getFramework } from "../app/domain/frameworks.server";
+import { questionnairePages } from "../app/domain/questionnaire-view.server";
+import { flattenNodes } from "../app/repos/results.server";
+import { answersAtLevel, prng } from "../scripts/cli/demo-answers";
+import { ensureBuild, startApp } from "../test/e2e/server";
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const ENTERPRISES = arg("enterprises", 10_000);
+const ASSESSMENTS = arg("assessments", 50_000);
+const CLIENTS = arg("clients", 50);
+const REQUESTS = arg("requests", 1_500);
+const THINK_MS = arg("think", 1_000);
+const SIGNED_IN = Math.min(1_000, ENTERPRISES);
+const KEEP = process.argv.includes("--keep");
+const PROFILE = process.argv.includes("--cpu-prof");
+const SECRET = randomBytes(32).toString("base64url");
+
+interface Pooled {
+  answers: string[][]; // [questionId, json]
+  result: AssessmentResult;
+  resultJson: string;
+}
+
+function pool(fw: Framework, size: number): Pooled[] {
+  const out: Pooled[] = [];
+  const levels = [null, 1, 1, 1, 2, 2, 3, 4];
+  for (let i = 0; i < size; i++) {
+    const { answers, result } = answersAtLevel(fw, levels[i % levels.length], 1000 + i);
+    out.push({ answers: Object.entries(answers).map(([q, v]) => [q, JSON.stringify(v)]), result, resultJson: JSON.stringify(result) });
+  }
+  return out;
+}
+
+async function seed(file: string): Promise<{ sessions: Array<{ cookie: string; sme: string[]; submitted: string[] }>; seconds: number }> {
+  const started = performance.now();
+  await (await openDatabase({ dialect: "sqlite", file })).close(); // schema and reference data
+  const sme = getFramework("sme-digital-2024")!;
+  const cmmm = getFramework("cmmm")!;
+  const smePool = pool(sme, 120);
+  const cmmmPool = pool(cmmm, 40);
+  const db = new SQLite(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = OFF");
+  const rnd = prng(7);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
+  const now = Date.now();
+  const iso = (daysAgo: number) => new Date(now - daysAgo * 86_400_000).toISOString();
+
+  const insOrg = db.prepare(`insert into organization (id, name, credit_code, industry_code, industry_division, industry_type, district_code, region_code,
+    cluster_code, above_scale, employees, revenue_band, created_at, updated_at) values (?, ?, null, ?, ?, ?, ?, '330200', ?, ?, ?, ?, ?, ?)`);
+  const insFlag = db.prepare("insert into organization_flag (organization_id, flag) values (?, ?)");
+  const insUser = db.prepare("insert into user (id, email, name, password_hash, role, region_code, created_at) values (?, ?, ?, 'scrypt$1$1$1$AA$AA', 'member', null, ?)");
+  const insMember = db.prepare("insert into membership (user_id, organization_id, created_at) values (?, ?, ?)");
+  const insSession = db.prepare("insert into session (id_hash, user_id, created_at, expires_at) values (?, ?, ?, ?)");
+  const insAssessment = db.prepare(`insert into assessment (id, organization_id, framework_id, framework_version, industry_type, status, created_by, created_at,
+    updated_at, submitted_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insAnswer = db.prepare("insert into answer (assessment_id, question_id, value, updated_by, updated_at) values (?, ?, ?, ?, ?)");
+  const insResult = db.prepare(`insert into result (id, assessment_id, organization_id, kind, audit_version, framework_id, framework_version, level, level_ceiling,
+    total_score, total_max, completeness, scored_at, result_json) values (?, ?, ?, 'self', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insNode = db.prepare("insert into result_node (result_id, node_id, parent_id, kind, depth, score, max, ratio) values (?, ?, ?, ?, ?, ?, ?, ?)");
+
+  const orgIds: string[] = [];
+  const users: string[] = [];
+  db.transaction(() => {
+    for (let i = 0; i < ENTERPRISES; i++) {
+      const id = `org${String(i).padStart(6, "0")}`;
+      const industry = pick(INDUSTRIES);
+      insOrg.run(id, `宁波压测企业${i}有限公司`, `${industry.code}${String(10 + Math.floor(rnd() * 90))}`, industry.code, industry.industryType, pick(DISTRICTS).code,
+        rnd() < 0.8 ? pick(CLUSTERS).code : null, rnd() < 0.4 ? 1 : 0, 10 + Math.floor(rnd() * 2000), pick(REVENUE_BANDS).code, iso(900), iso(900));
+      if (rnd() < 0.3) insFlag.run(id, pick(FLAGS).code);
+      orgIds.push(id);
+      const userId = `user${String(i).padStart(6, "0")}`;
+      insUser.run(userId, `${userId}@bench.test`, `压测用户${i}`, iso(900));
+      insMember.run(userId, id, iso(900));
+      users.push(userId);
+    }
+  })();
+
+  const perOrg = new Map<string, { sme: string[]; submitted: string[] }>();
+  const BATCH = 2_000;
+  for (let start = 0; start < ASSESSMENTS; start += BATCH) {
+    db.transaction(() => {
+      for (let n = start; n < Math.min(ASSESSMENTS, start + BATCH); n++) {
+        const org = orgIds[n % ENTERPRISES];
+        const userId = users[n % ENTERPRISES];
+        const isCmmm = n % 10 === 9;
+        const fw = isCmmm ? cmmm : sme;
+        const sample = isCmmm ? cmmmPool[n % cmmmPool.length] : smePool[n % smePool.length];
+        const submitted = n % 7 !== 0;
+        const id = `a${String(n).padStart(7, "0")}`;
+        const at = iso(800 - (n / ASSESSMENTS) * 790);
+        insAssessment.run(id, org, fw.id, fw.version, "discrete", submitted ? "submitted" : "draft", userId, at, at, submitted ? at : null);
+        const answers = submitted ? sample.answers : sample.answers.slice(0, Math.floor(sample.answers.length / 2));
+        for (const [q, v] of answers) insAnswer.run(id, q, v, userId, at);
+        if (submitted) {
+          const r = sample.result;
+          insResult.run(`r${id}`, id, org, fw.id, fw.version, r.level.value, r.level.ceiling, r.total.score, r.total.max, r.completeness.ratio, at, sample.resultJson);
+          for (const node of flattenNodes(r.nodes)) insNode.run(`r${id}`, node.nodeId, node.parentId, node.kind, node.depth, node.score, node.max, node.ratio);
+        }
+        const entry = perOrg.get(org) ?? { sme: [], submitted: [] };
+        if (!isCmmm) entry.sme.push(id);
+        if (submitted) entry.submitted.push(id);
+        perOrg.set(org, entry);
+      }
+    })();
+  }
+
+  const cookie = createCookie("zp_session", { httpOnly: true, sameSite: "lax", path: "/", secrets: [SECRET] });
+  const sessions: Array<{ cookie: string; sme: string[]; submitted: string[] }> = [];
+  for (let i = 0; i < SIGNED_IN; i++) {
+    const sid = randomBytes(32).toString("base64url");
+    insSession.run(createHash("sha256").update(sid).digest("hex"), users[i], iso(0), new Date(now + 86_400_000).toISOString());
+    const own = perOrg.get(orgIds[i]);
+    if (own && own.sme.length && own.submitted.length) sessions.push({ cookie: (await cookie.serialize(sid)).split(";")[0], ...own });
+  }
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.exec("analyze");
+  db.close();
+  return { sessions, seconds: (performance.now() - started) / 1000 };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+function get(url: string, cookie?: string): Promise<{ status: number; ms: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent, headers: { "accept-encoding": "gzip", ...(cookie ? { cookie } : {}) } }, (res) => {
+      res.on("data", () => {});
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
+    });
+    req.on("error", reject);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function load(name: string, total: number, thinkMs: number, next: () => { url: string; cookie?: string }) {
+  const times: number[] = [];
+  let errors = 0;
+  let issued = 0;
+  const t0 = performance.now();
+  const think = prng(name.length * 31 + total);
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      // Users do not arrive in lockstep.
+      if (thinkMs > 0) await sleep((client / CLIENTS) * thinkMs);
+      while (issued < total) {
+        issued++;
+        const { url, cookie } = next();
+        const r = await get(url, cookie);
+        if (r.status !== 200) errors++;
+        times.push(r.ms);
+        if (thinkMs > 0) await sleep(-Math.log(1 - think()) * thinkMs);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  times.sort((a, b) => a - b);
+  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  return { name, n: times.length, errors, rps: times.length / seconds, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
+}
+
+async function main() {
+  ensureBuild();
+  const dir = mkdtempSync(join(tmpdir(), "zhiping-bench-web-"));
+  const file = join(dir, "zhiping.sqlite");
+  console.log(`seeding ${ENTERPRISES.toLocaleString("en")} enterprises and ${ASSESSMENTS.toLocaleString("en")} assessments into ${file} …`);
+  const { sessions, seconds } = await seed(file);
+  const size = statSync(file).size / 1024 / 1024;
+  console.log(`seeded in ${seconds.toFixed(1)} s; database ${size.toFixed(0)} MB; ${sessions.length} signed-in enterprise users\n`);
+  process.env.SESSION_SECRET = SECRET;
+  // --cpu-prof writes a V8 profile of the server to the data folder (kept).
+  const app = await startApp(dir, { keepDataDir: KEEP || PROFILE, nodeArgs: PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [] });
+  try {
+    const pages = questionnairePages(getFramework("sme-digital-2024")!).map((p) => p.id);
+    const rnd = prng(11);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
+    const scenarios = {
+      baseline: () => ({ url: `${app.url}/healthz` }),
+      questionnaire: () => {
+        const s = pick(sessions);
+        return { url: `${app.url}/assessments/${pick(s.sme)}/q/${pick(pages)}`, cookie: s.cookie };
+      },
+      result: () => {
+        const s = pick(sessions);
+        return { url: `${app.url}/assessments/${pick(s.submitted)}/result`, cookie: s.cookie };
+      },
+    };
+    for (const [name, next] of Object.entries(scenarios)) await load(`warm-up ${name}`, 300, 0, next);
+    const header = "page            requests  errors   req/s   p50 ms   p95 ms   p99 ms   p95 × baseline";
+    const print = (r: Awaited<ReturnType<typeof load>>, base: Awaited<ReturnType<typeof load>>) =>
+      console.log(
+        `${r.name.padEnd(15)} ${String(r.n).padStart(8)} ${String(r.errors).padStart(7)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${(r.p95 / base.p95).toFixed(1).padStart(16)}`,
+      );
+    const users = [];
+    for (const [name, next] of Object.entries(scenarios)) users.push(await load(name, REQUESTS, THINK_MS, next));
+    console.log(`users: ${CLIENTS} concurrent clients, think time exponential with mean ${THINK_MS} ms, ${REQUESTS} requests per page kind\n`);
+    console.log(header);
+    for (const r of users) print(r, users[0]);
+    const saturation = [];
+    for (const [name, next] of Object.entries(scenarios)) saturation.push(await load(name, REQUESTS, 0, next));
+    console.log(`\nsaturation: ${CLIENTS} concurrent clients back to back, ${REQUESTS} requests per page kind\n`);
+    console.log(header);
+    for (const r of saturation) print(r, saturation[0]);
+    const worst = Math.max(users[1].p95, users[2].p95);
+    console.log(`\nusers model, slowest page p95: ${worst.toFixed(1)} ms (goal < 50 ms) — ${worst < 50 ? "met" : "not met"}`);
+  } finally {
+    agent.destroy();
+    await app.stop();
+    if (KEEP || PROFILE) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -11,7 +11,7 @@ export const opcuaPlugin: SourcePlugin<OpcuaConfig> = {
   configSchema: opcuaConfigSchema,
   create: (config, deps) => new OpcuaSource(config, deps),
   /** A dead-lettered value (unregistered node, wrong type) decoded again with today's registry. */
-  replay(config, deps, entry) {
+  replay(_config, deps, entry) {
     const source = deps.name ?? "opcua";
     const points: Point[] = [];
     const deadLetters: DeadLetterEntry[] = [];

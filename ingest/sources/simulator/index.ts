@@ -11,7 +11,7 @@ import { backfill } from "./backfill";
 import { LineEdge } from "./edge";
 import { demoMachines } from "./presets";
 import { LineServer } from "./server";
-import { lineSpecSchema, machineSpecSchema, parseLineSpec, type LineSpec } from "./spec";
+import { machineSpecSchema, parseLineSpec, type LineSpec } from "./spec";
 
 const identifier = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "letters, digits, '_' or '-', starting with a letter");
 

@@ -133,13 +133,15 @@ describe("opcua source ← simulated line", () => {
         { nodeId: opcuaAddress(line, "M1", "State"), deadband: { type: "percent", value: 5 } },
         opcuaAddress(line, "M1", "Temperature"),
         { nodeId: opcuaAddress(line, "M1", "Energy"), deadband: { type: "absolute", value: 0.0035 } },
+        // Energy's EURange is 0…1e9 kWh: 0.5 % of it is 5,000,000 kWh, so only the initial value passes.
+        { nodeId: opcuaAddress(line, "M2", "Energy"), deadband: { type: "percent", value: 0.5 } },
         "nsu=urn:not-served;s=Line1.M1.State",
       ],
     });
     await started;
-    // Three parameter sets (plain, percent deadband, absolute deadband) → three CreateMonitoredItems calls;
-    // the unknown node fails its DataType read and the unknown namespace never gets that far.
-    expect(server.requestCount("CreateMonitoredItemsRequest") - before).toBe(3);
+    // Four parameter sets (plain, 5 % on State, absolute, 0.5 % on M2's energy) → four CreateMonitoredItems
+    // calls; the unknown node fails its DataType read and the unknown namespace never gets that far.
+    expect(server.requestCount("CreateMonitoredItemsRequest") - before).toBe(4);
     expect(source.failedNodes()).toEqual([
       { address: server.nodeId("M9", "Temperature"), reason: "BadNodeIdUnknown" },
       { address: opcuaAddress(line, "M1", "State"), reason: expect.stringMatching(/^Bad(MonitoredItemFilterUnsupported|FilterNotAllowed|DeadbandFilterInvalid)$/) },
@@ -152,7 +154,7 @@ describe("opcua source ← simulated line", () => {
       ["node_rejected", opcuaAddress(line, "M1", "State")],
     ]);
     expect(ctx.state).toBe("connected");
-    expect(ctx.states.at(-1)!.detail).toMatch(/^2\/5 nodes monitored; failing: /);
+    expect(ctx.states.at(-1)!.detail).toMatch(/^3\/6 nodes monitored; failing: /);
     player.start();
     await player.done;
     const expected = expectedSeries(line, from, to);
@@ -166,6 +168,9 @@ describe("opcua source ← simulated line", () => {
       last = v as number;
     }
     expect(energy.length).toBeLessThan(expected.get("M1.Energy")!.length);
+    // The percent deadband, applied by the server against the item's EURange.
+    expect(expected.get("M2.Energy")!.length).toBeGreaterThan(5);
+    expect(receivedSeries(ctx).get("M2.Energy")).toEqual(expected.get("M2.Energy")!.slice(0, 1));
   });
 
   it("keeps bad and uncertain readings visible as such; a bad reading carries no value", async () => {

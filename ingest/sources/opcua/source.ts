@@ -437,6 +437,7 @@ export class OpcuaSource implements Source {
         this.reportLost(subscriptionId, fresh.slice(MAX_REPUBLISH), "more than 64 messages missing");
         fresh.length = MAX_REPUBLISH;
       }
+      if (asked.size > 10_000) asked.clear(); // old gaps are settled long since; keep memory bounded
       for (const n of fresh) {
         asked.add(`${subscriptionId}:${n}`);
         // Give a message that is merely late a moment to arrive before asking for it.

@@ -201,14 +201,18 @@ export async function startIngest(config: IngestConfig, options: StartOptions = 
     }
     if (config.http.enabled) ({ server, address } = await startHttp(config.http.host, config.http.port, metrics, () => service.health()));
     for (const entry of config.sources) {
-      const source = entry.plugin.create(entry.config, {
-        registry,
-        logger: logger.child({ source: entry.name }),
-        dataDir: join(config.dataDir, entry.name),
-        name: entry.name,
-        configDir: config.configDir,
-      });
-      sources.push(source);
+      try {
+        const source = entry.plugin.create(entry.config, {
+          registry,
+          logger: logger.child({ source: entry.name }),
+          dataDir: join(config.dataDir, entry.name),
+          name: entry.name,
+          configDir: config.configDir,
+        });
+        sources.push(source);
+      } catch (err) {
+        throw new Error(`source ${entry.name}: ${(err as Error).message}`);
+      }
     }
   } catch (err) {
     await Promise.all(deliveries.map((d) => d.stop(0)));

@@ -53,7 +53,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   }
   try {
-    await migrate(db);
+    await migrate(db, config.dialect === "postgres" ? config.schema : undefined);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -90,9 +90,13 @@ function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database
   });
 }
 
-/** Brings the schema to the latest migration; throws with the failing migration's name. */
-export async function migrate(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/**
+ * Brings the schema to the latest migration; throws with the failing migration's name. With a PostgreSQL
+ * schema, Kysely's own bookkeeping tables go there too: its existence check looks across all schemas, so
+ * another schema's tables would otherwise be mistaken for ours.
+ */
+export async function migrate(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error) {

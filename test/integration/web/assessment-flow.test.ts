@@ -2,6 +2,7 @@
 // database, the small test frameworks in test/unit/app/fixtures whose results are computed by hand).
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseTargets } from "../db/targets";
 import { call, makeOrganization, makeUser, startTestApp, type TestApp } from "./harness";
 import { getDb } from "~/db/db.server";
 import { clearFrameworkCache } from "~/domain/frameworks.server";
@@ -19,7 +20,7 @@ import * as trail from "~/routes/assessments.$assessmentId.trail";
 
 const FIXTURES = fileURLToPath(new URL("../../unit/app/fixtures", import.meta.url));
 
-describe("self-assessment → result → audit, through loaders and actions", () => {
+for (const target of databaseTargets()) describe(`self-assessment → result → audit, through loaders and actions on ${target.name}`, () => {
   let app: TestApp;
   let member: Awaited<ReturnType<typeof makeUser>>;
   let consultant: Awaited<ReturnType<typeof makeUser>>;
@@ -29,7 +30,7 @@ describe("self-assessment → result → audit, through loaders and actions", ()
   beforeAll(async () => {
     process.env.ZHIPING_FRAMEWORKS_DIR = FIXTURES;
     clearFrameworkCache();
-    app = await startTestApp();
+    app = await startTestApp(target);
     orgId = await makeOrganization({ name: "甬江精工" });
     member = await makeUser("member", { organizationId: orgId, name: "王强" });
     consultant = await makeUser("consultant", { name: "李顾问" });

@@ -2,6 +2,7 @@
 // through the real loaders and actions on a temp SQLite database.
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseTargets } from "../db/targets";
 import { call, makeOrganization, makeUser, ORIGIN, startTestApp, TEST_PASSWORD, type TestApp } from "./harness";
 import { getDb } from "~/db/db.server";
 import { clearFrameworkCache, frameworksDir } from "~/domain/frameworks.server";
@@ -25,12 +26,12 @@ const profileForm = {
   name: "宁波测试精密有限公司", industryCode: "C3484", districtCode: "330206", employees: "120", revenueBand: "20m-100m", flags: ["zjtx"],
 };
 
-describe("accounts, sessions and the API", () => {
+for (const target of databaseTargets()) describe(`accounts, sessions and the API on ${target.name}`, () => {
   let app: TestApp;
   beforeAll(async () => {
     process.env.ZHIPING_FRAMEWORKS_DIR = FIXTURES;
     clearFrameworkCache();
-    app = await startTestApp();
+    app = await startTestApp(target);
     expect(frameworksDir()).toBe(FIXTURES);
   });
   afterAll(async () => {

@@ -7,12 +7,13 @@ import { join } from "node:path";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { hashPassword } from "~/auth/password.server";
 import { startSession } from "~/auth/session.server";
-import { openDatabase, type DatabaseConfig } from "~/db/connection.server";
+import { openDatabase } from "~/db/connection.server";
 import { closeDatabase, getDb, useDatabase } from "~/db/db.server";
 import { parseOrganizationInput } from "~/domain/organization-input";
 import { createOrganization } from "~/repos/organizations.server";
 import { addMembership, createUser } from "~/repos/users.server";
 import type { Role } from "~/db/schema";
+import type { DatabaseTarget } from "../db/targets";
 
 export const ORIGIN = "http://zhiping.test";
 
@@ -21,17 +22,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A fresh data folder and database for one test file; call close() in afterAll. */
-export async function startTestApp(config?: DatabaseConfig): Promise<TestApp> {
+/**
+ * A fresh data folder and database for one test file (SQLite in the folder unless `target` opens another,
+ * e.g. a PostgreSQL schema from test/integration/db/targets.ts); call close() in afterAll.
+ */
+export async function startTestApp(target?: DatabaseTarget): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "zhiping-web-"));
   process.env.ZHIPING_DATA_DIR = dataDir;
   process.env.SESSION_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
   delete process.env.TRUST_PROXY;
-  useDatabase(await openDatabase(config ?? { dialect: "sqlite", file: join(dataDir, "zhiping.sqlite") }));
+  useDatabase(target ? await target.open() : await openDatabase({ dialect: "sqlite", file: join(dataDir, "zhiping.sqlite") }));
   return {
     dataDir,
     close: async () => {
       await closeDatabase();
+      await target?.cleanup();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

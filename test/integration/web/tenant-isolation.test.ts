@@ -6,6 +6,7 @@
 // and nothing of A changes.
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseTargets } from "../db/targets";
 import { call, makeOrganization, makeUser, startTestApp, type Outcome, type TestApp } from "./harness";
 import { getDb } from "~/db/db.server";
 import { clearFrameworkCache } from "~/domain/frameworks.server";
@@ -84,7 +85,7 @@ function pathFor(file: string, params: Record<string, string>): string {
   return `/${segments.join("/")}`.replace("/openapi/json", "/openapi.json");
 }
 
-describe("tenant isolation over every route", () => {
+for (const target of databaseTargets()) describe(`tenant isolation over every route on ${target.name}`, () => {
   let app: TestApp;
   let ids: { orgA: string; orgB: string; assessmentA: string; evidenceA: string; linkA: string; grantA: string; tokenA: string; pageId: string };
   let foreign: Array<{ who: string; cookie: string }>;
@@ -95,7 +96,7 @@ describe("tenant isolation over every route", () => {
   beforeAll(async () => {
     process.env.ZHIPING_FRAMEWORKS_DIR = FIXTURES;
     clearFrameworkCache();
-    app = await startTestApp();
+    app = await startTestApp(target);
     const db = await getDb();
     const orgA = await makeOrganization({ name: A.orgName, districtCode: "330212" });
     const orgB = await makeOrganization({ name: "乙企业", districtCode: "330212" });

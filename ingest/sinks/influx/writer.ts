@@ -22,6 +22,7 @@ export interface InfluxTarget {
 }
 
 type Response = { status: number; body: string };
+const FORM = { "Content-Type": "application/x-www-form-urlencoded" };
 type Rejected = Array<{ point: Point; reason: string }>;
 
 /** Why InfluxDB refused points, as a stable label (first word of the dead letter's detail). */
@@ -97,8 +98,11 @@ export class InfluxWriter {
     if (res.status === 401 || res.status === 403) return { kind: "retry", error: `HTTP ${res.status}: ${message}`, alarm: "unauthorized" };
     if (res.status === 404 && /database not found/i.test(message)) {
       if (this.target.createDatabase && !justCreated) {
-        await this.createDatabase(); // idempotent; also recreates a database dropped while we run
-        return this.writeFinding(points, rejected, true);
+        // Idempotent; also recreates a database dropped while we run.
+        const created = await this.request(this.queryUrl, `q=${encodeURIComponent(`CREATE DATABASE ${escape.quoted(this.target.database)}`)}`, FORM);
+        if (created.status === 200) return this.writeFinding(points, rejected, true);
+        const why = `${message}; CREATE DATABASE answered HTTP ${created.status}: ${errorMessage(created.body)}`;
+        return { kind: "retry", error: why, alarm: created.status === 401 || created.status === 403 ? "unauthorized" : "database_missing" };
       }
       return { kind: "retry", error: message, alarm: "database_missing" };
     }
@@ -122,18 +126,9 @@ export class InfluxWriter {
     return null;
   }
 
-  async createDatabase(): Promise<void> {
-    const res = await this.request(this.queryUrl, `q=${encodeURIComponent(`CREATE DATABASE ${escape.quoted(this.target.database)}`)}`, {
-      "Content-Type": "application/x-www-form-urlencoded",
-    });
-    if (res.status !== 200) throw new Error(`CREATE DATABASE failed: HTTP ${res.status}: ${errorMessage(res.body)}`);
-  }
-
   /** Run InfluxQL (tests and the KPI reader); rows as InfluxDB returns them. */
   async query(q: string): Promise<unknown> {
-    const res = await this.request(`${this.queryUrl}?${new URLSearchParams({ db: this.target.database, epoch: "ms" })}`, `q=${encodeURIComponent(q)}`, {
-      "Content-Type": "application/x-www-form-urlencoded",
-    });
+    const res = await this.request(`${this.queryUrl}?${new URLSearchParams({ db: this.target.database, epoch: "ms" })}`, `q=${encodeURIComponent(q)}`, FORM);
     if (res.status !== 200) throw new Error(`query failed: HTTP ${res.status}: ${errorMessage(res.body)}`);
     return JSON.parse(res.body);
   }

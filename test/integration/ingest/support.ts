@@ -115,6 +115,8 @@ export class OwnInfluxd {
   constructor(
     readonly dir: string,
     readonly port: number,
+    /** Extra lines for the [http] section (auth-enabled, max-body-size…). */
+    httpExtra = "",
   ) {
     const bin = process.env.ZP_INFLUXD_BIN || "/usr/bin/influxd";
     mkdirSync(dir, { recursive: true });
@@ -135,6 +137,7 @@ bind-address = "127.0.0.1:0"
   bind-address = "127.0.0.1:${port}"
   log-enabled = false
   suppress-write-log = true
+${httpExtra}
 [logging]
   level = "warn"
 `,

@@ -92,6 +92,13 @@ export async function main(argv: string[]): Promise<number> {
 
 async function run(config: IngestConfig): Promise<number> {
   const logger = createLogger(config.logLevel);
+  // A bug must not leave a half-working ingest running: log it and exit; what was acknowledged is on disk.
+  const die = (what: string) => (err: unknown) => {
+    logger.fatal({ err }, what);
+    process.exit(1);
+  };
+  process.on("uncaughtException", die("uncaught exception"));
+  process.on("unhandledRejection", die("unhandled promise rejection"));
   let service;
   try {
     service = await startIngest(config, { logger });

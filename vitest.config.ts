@@ -4,14 +4,15 @@ import { defineConfig } from "vitest/config";
 const alias = { "~": fileURLToPath(new URL("./app", import.meta.url)) };
 
 // Three projects: unit (pure, fast), integration (real InfluxDB / Mosquitto / PostgreSQL from
-// scripts/services.sh), e2e (real Chromium against a built app). `npm test` runs all three.
+// scripts/services.sh), e2e (real Chromium against a built app). `npm test` runs them in that order
+// (sequence.groupOrder): cheap failures first.
 export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", sequence: { groupOrder: 0 } },
       },
       {
         resolve: { alias },
@@ -23,6 +24,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Each file owns its own databases/topics, but services are shared: keep a modest pool.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -34,6 +36,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

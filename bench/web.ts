@@ -34,6 +34,7 @@ function arg(name: string, fallback: number): number {
 const ENTERPRISES = arg("enterprises", 10_000);
 const ASSESSMENTS = arg("assessments", 50_000);
 const CLIENTS = arg("clients", 50);
+let clients = CLIENTS;
 const REQUESTS = arg("requests", 1_500);
 const THINK_MS = arg("think", 1_000);
 const SIGNED_IN = Math.min(1_000, ENTERPRISES);
@@ -181,9 +182,9 @@ async function load(name: string, total: number, thinkMs: number, next: () => { 
   const t0 = performance.now();
   const think = prng(name.length * 31 + total);
   await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, client) => {
+    Array.from({ length: clients }, async (_, client) => {
       // Users do not arrive in lockstep.
-      if (thinkMs > 0) await sleep((client / CLIENTS) * thinkMs);
+      if (thinkMs > 0) await sleep((client / clients) * thinkMs);
       while (issued < total) {
         issued++;
         const { url, cookie } = next();
@@ -242,6 +243,15 @@ async function main() {
     console.log(`\nsaturation: ${CLIENTS} concurrent clients back to back, ${REQUESTS} requests per page kind\n`);
     console.log(header);
     for (const r of saturation) print(r, saturation[0]);
+    // One client alone: the time a page costs the server without any queueing.
+    const single = [];
+    const savedClients = clients;
+    clients = 1;
+    for (const [name, next] of Object.entries(scenarios)) single.push(await load(name, 300, 0, next));
+    clients = savedClients;
+    console.log(`\nservice time: 1 client, 300 requests per page kind\n`);
+    console.log(header);
+    for (const r of single) print(r, single[0]);
     const worst = Math.max(users[1].p95, users[2].p95);
     console.log(`\nusers model, slowest page p95: ${worst.toFixed(1)} ms (goal < 50 ms) — ${worst < 50 ? "met" : "not met"}`);
     if (resets > 0) console.log(`(${resets} requests retried after a reset keep-alive socket)`);

@@ -64,3 +64,14 @@ export function isSameOriginRequest(request: Request): boolean {
 export function isMutating(request: Request): boolean {
   return MUTATING.has(request.method.toUpperCase());
 }
+
+/** Forms posted to the app are small; a larger declared body is refused before it is read (uploads excepted). */
+export const MAX_FORM_BYTES = 1024 * 1024;
+
+export function isOversizedForm(request: Request): boolean {
+  if (!isMutating(request)) return false;
+  const type = request.headers.get("content-type") ?? "";
+  if (type.startsWith("multipart/form-data")) return false; // evidence uploads check their own limit
+  const length = Number(request.headers.get("content-length") ?? "0");
+  return Number.isFinite(length) && length > MAX_FORM_BYTES;
+}

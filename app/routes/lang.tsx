@@ -7,7 +7,10 @@ import { langCookie } from "~/i18n/lang.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const lang = params.get("set");
-  const to = safeRedirect(params.get("redirectTo"), "/");
+  // Drop a one-page ?lang= from the way back, or it would override the choice just made.
+  const back = new URL(safeRedirect(params.get("redirectTo"), "/"), "http://local");
+  back.searchParams.delete("lang");
+  const to = `${back.pathname}${back.search}${back.hash}`;
   if (!isLang(lang)) return redirect(to);
   return redirect(to, { headers: { "Set-Cookie": langCookie(lang) } });
 }

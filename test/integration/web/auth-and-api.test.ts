@@ -190,5 +190,16 @@ for (const target of databaseTargets()) describe(`accounts, sessions and the API
     expect(r.headers.get("set-cookie")).toBe("zp_lang=en; Path=/; Max-Age=31536000; SameSite=Lax");
     const evil = await call(lang.loader, { path: "/lang?set=en&redirectTo=https%3A%2F%2Fevil.test" });
     expect(evil.location).toBe("/");
+    // a one-page ?lang= in the way back would override the choice: it is dropped
+    const back = await call(lang.loader, { path: "/lang?set=zh&redirectTo=%2Forgs%3Flang%3Den%26page%3D2" });
+    expect(back.location).toBe("/orgs?page=2");
+  });
+
+  it("refuses a form body declared larger than 1 MB before reading it (413)", async () => {
+    const orgId = await makeOrganization({ name: "大表单企业" });
+    const member = await makeUser("member", { organizationId: orgId });
+    const big = { "content-length": String(2 * 1024 * 1024), "content-type": "application/x-www-form-urlencoded" };
+    expect((await call(profile.action, { method: "POST", path: `/orgs/${orgId}/profile`, params: { orgId }, cookie: member.cookie, headers: big, form: profileForm })).status).toBe(413);
+    expect((await call(login.action, { method: "POST", path: "/login", headers: big, form: { email: member.email, password: TEST_PASSWORD } })).status).toBe(413);
   });
 });

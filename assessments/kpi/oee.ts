@@ -76,47 +76,87 @@ export interface MachineOee extends OeeFigures {
   timeline: StateTimeline;
 }
 
-/** OEE of one machine from its state samples and part counters, with the provenance of every number. */
-export function machineOee(input: MachineOeeInput): MachineOee {
-  const timeline = stateTimeline(input.states, input.window, input.mapping, input.stateBefore ?? null, input.stateOptions);
+/** Produced and good quantity of one machine over a window, with where the counts came from. */
+export interface PartCounts {
+  pq: number;
+  gq: number;
+  resets: Array<CounterReset & { counter: string }>;
+  rollovers: number;
+  /** Counts may be short: a counter had no sample before the window. */
+  countsIncomplete: boolean;
+}
+
+/** Increases of the part counters, however they were computed (from samples here, or by a store). */
+export type PartCounterIncreases =
+  | { kind: "goodAndBad"; good: CounterIncrease; bad: CounterIncrease }
+  | { kind: "totalAndBad"; total: CounterIncrease; bad: CounterIncrease };
+
+/** PQ and GQ from the counters' increases: good + bad, or total and total − bad. */
+export function partCounts(c: PartCounterIncreases): PartCounts {
+  const parts: Array<[string, CounterIncrease]> =
+    c.kind === "goodAndBad" ? [["good", c.good], ["bad", c.bad]] : [["total", c.total], ["bad", c.bad]];
+  const pq = c.kind === "goodAndBad" ? c.good.increase + c.bad.increase : c.total.increase;
+  const gq = c.kind === "goodAndBad" ? c.good.increase : Math.max(0, c.total.increase - c.bad.increase);
+  return {
+    pq,
+    gq,
+    resets: parts.flatMap(([counter, r]) => r.resets.map((x) => ({ ...x, counter }))),
+    rollovers: parts.reduce((n, [, r]) => n + r.rollovers, 0),
+    countsIncomplete: parts.some(([, r]) => r.unknownStart),
+  };
+}
+
+/**
+ * OEE of one machine from its state timeline and part counts. The telemetry reader uses this with counts a
+ * store summed up (pushdown); `machineOee` with counts taken from raw samples — the same arithmetic.
+ */
+export function machineOeeFromCounts(input: {
+  window: Window;
+  timeline: StateTimeline;
+  counts: PartCounts;
+  idealCycleMs: number;
+  unknownCountsAsStopped?: boolean;
+}): MachineOee {
+  const { timeline, counts } = input;
   const apt = timeline.durations.running;
   const pbt = timeline.durations.running + timeline.durations.stopped;
-  const c = input.counters;
-  const rise = (samples: Sample[], before: Sample | null | undefined) =>
-    counterIncrease(samples, input.window, before ?? null, input.counterOptions);
-  let pq: number;
-  let gq: number;
-  const parts: Array<[string, CounterIncrease]> = [];
-  if (c.kind === "goodAndBad") {
-    const good = rise(c.good, c.goodBefore);
-    const bad = rise(c.bad, c.badBefore);
-    parts.push(["good", good], ["bad", bad]);
-    gq = good.increase;
-    pq = good.increase + bad.increase;
-  } else {
-    const total = rise(c.total, c.totalBefore);
-    const bad = rise(c.bad, c.badBefore);
-    parts.push(["total", total], ["bad", bad]);
-    pq = total.increase;
-    gq = Math.max(0, total.increase - bad.increase);
-  }
-  const figures = oeeFigures({ pbt, apt, pq, gq, idealCycleMs: input.idealCycleMs });
-  const unknownTime = input.mapping.unknownCountsAsStopped ? 0 : timeline.durations.unknown;
+  const figures = oeeFigures({ pbt, apt, pq: counts.pq, gq: counts.gq, idealCycleMs: input.idealCycleMs });
+  const unknownTime = input.unknownCountsAsStopped ? 0 : timeline.durations.unknown;
   if (unknownTime > 0) figures.notes.push(`${Math.round(unknownTime / 1000)} s without a known state left out of planned time`);
   return {
     ...figures,
     window: input.window,
     pbt,
     apt,
-    pq,
-    gq,
+    pq: counts.pq,
+    gq: counts.gq,
     unknownTime,
     gaps: timeline.gaps,
-    resets: parts.flatMap(([counter, r]) => r.resets.map((x) => ({ ...x, counter }))),
-    rollovers: parts.reduce((n, [, r]) => n + r.rollovers, 0),
-    countsIncomplete: parts.some(([, r]) => r.unknownStart),
+    resets: counts.resets,
+    rollovers: counts.rollovers,
+    countsIncomplete: counts.countsIncomplete,
     timeline,
   };
+}
+
+/** OEE of one machine from its state samples and part counters, with the provenance of every number. */
+export function machineOee(input: MachineOeeInput): MachineOee {
+  const timeline = stateTimeline(input.states, input.window, input.mapping, input.stateBefore ?? null, input.stateOptions);
+  const c = input.counters;
+  const rise = (samples: Sample[], before: Sample | null | undefined) =>
+    counterIncrease(samples, input.window, before ?? null, input.counterOptions);
+  const counts = partCounts(
+    c.kind === "goodAndBad"
+      ? { kind: "goodAndBad", good: rise(c.good, c.goodBefore), bad: rise(c.bad, c.badBefore) }
+      : { kind: "totalAndBad", total: rise(c.total, c.totalBefore), bad: rise(c.bad, c.badBefore) },
+  );
+  return machineOeeFromCounts({
+    window: input.window,
+    timeline,
+    counts,
+    idealCycleMs: input.idealCycleMs,
+    unknownCountsAsStopped: input.mapping.unknownCountsAsStopped,
+  });
 }
 
 /** Weighted aggregation over machines or periods: sums of times and quantities, then the ratios. */

@@ -22,3 +22,18 @@ export function reliability(timeline: StateTimeline): Reliability {
 export function energyPerGoodUnit(energy: number, goodQuantity: number): number | null {
   return goodQuantity > 0 ? energy / goodQuantity : null;
 }
+
+/**
+ * MTBF and MTTR over several machines or periods: total running time and total failure time divided by the
+ * total number of failures (not a mean of per-machine means, which would overweight rarely failing machines).
+ */
+export function combineReliability(parts: ReadonlyArray<{ running: number; failures: number; failureTime: number }>): Reliability {
+  let running = 0, failures = 0, failureTime = 0;
+  for (const p of parts) {
+    running += p.running;
+    failures += p.failures;
+    failureTime += p.failureTime;
+  }
+  if (failures === 0) return { failures, mtbf: null, mttr: null };
+  return { failures, mtbf: running / failures, mttr: failureTime / failures };
+}

@@ -53,7 +53,7 @@ export interface RunningApp {
 
 export async function startApp(
   dataDir = mkdtempSync(join(tmpdir(), "zhiping-e2e-")),
-  options: { keepDataDir?: boolean; nodeArgs?: string[] } = {},
+  options: { keepDataDir?: boolean; nodeArgs?: string[]; stopGraceMs?: number } = {},
 ): Promise<RunningApp> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "build/index.js"], {
@@ -84,7 +84,7 @@ export async function startApp(
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
         // remix-serve waits for kept-alive connections after SIGTERM: do not wait long.
-        const timer = setTimeout(() => child.kill("SIGKILL"), 1500);
+        const timer = setTimeout(() => child.kill("SIGKILL"), options.stopGraceMs ?? 1500);
         await exited;
         clearTimeout(timer);
       }

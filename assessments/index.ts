@@ -31,3 +31,4 @@ export {
   type QuestionnairePathStep,
 } from "./questionnaire";
 export { maxPoints, answerPoints } from "./question-values";
+export { measuredEvidenceFor, evidenceText, checkEvidenceRules, evidenceRules, ruleFor, windowText, type KpiMeasures, type KpiMeasurement, type EvidenceRule, type EvidenceWindow } from "./evidence-from-kpi";

@@ -1,0 +1,55 @@
+// The part of a counter's increase both readers finish the same way after their store summed the rises:
+// drops (rare) are classified as resets or wraps exactly as the engine's `counterIncrease` does, and the step
+// from the last sample before the window to the first one inside it is added. Keeping this in one place is
+// what makes both stores give the same numbers.
+import type { CounterReset, Sample } from "../../assessments/kpi";
+import { bucketStart, type Grid } from "./calendar";
+import type { CounterSeries, CounterWrap } from "./reader";
+
+export interface CounterParts {
+  before: Sample | null;
+  first: { time: number; value: number } | null;
+  /** Usable samples inside the window per bucket start (buckets without samples left out). */
+  counts: Map<number, number>;
+  /** Σ of non-negative steps between consecutive usable samples inside the window, per bucket start. */
+  rises: Map<number, number>;
+  /** Consecutive usable samples inside the window where the value went down. */
+  drops: Array<{ time: number; from: number; to: number }>;
+}
+
+export function assembleCounter(parts: CounterParts, grid: Grid, rolloverAt: number | undefined): CounterSeries {
+  const buckets = new Map<number, { increase: number; samples: number }>();
+  for (const [start, samples] of parts.counts) buckets.set(start, { increase: parts.rises.get(start) ?? 0, samples });
+  for (const [start, increase] of parts.rises) if (!buckets.has(start)) buckets.set(start, { increase, samples: 0 });
+  const add = (time: number, amount: number) => {
+    const b = bucketStart(grid, time);
+    const bucket = buckets.get(b);
+    if (bucket) bucket.increase += amount;
+    else buckets.set(b, { increase: amount, samples: 0 });
+  };
+  const resets: CounterReset[] = [];
+  const wraps: CounterWrap[] = [];
+  const step = (time: number, from: number, to: number) => {
+    if (to >= from) add(time, to - from);
+    else if (rolloverAt !== undefined && from - to > rolloverAt / 2) {
+      add(time, rolloverAt - from + to);
+      wraps.push({ time, from, to });
+    } else {
+      add(time, to);
+      resets.push({ time, from, to });
+    }
+  };
+  const before = parts.before && parts.before.value !== null ? parts.before.value : null;
+  if (before !== null && parts.first) step(parts.first.time, before, parts.first.value);
+  for (const d of parts.drops) step(d.time, d.from, d.to);
+  resets.sort((a, b) => a.time - b.time);
+  wraps.sort((a, b) => a.time - b.time);
+  return {
+    before: parts.before,
+    firstTime: parts.first?.time ?? null,
+    samples: [...parts.counts.values()].reduce((a, b) => a + b, 0),
+    buckets: [...buckets].sort((a, b) => a[0] - b[0]).map(([start, b]) => ({ start, increase: b.increase, samples: b.samples })),
+    resets,
+    wraps,
+  };
+}

@@ -1,0 +1,132 @@
+// InfluxQL over InfluxDB's v1 `/query` API (1.x natively, 2.x through its v1 compatibility API, 3.x Core):
+// statements sent together in one request, answers checked statement by statement, identifiers and string
+// literals escaped here and nowhere else.
+import { z } from "zod";
+import { duration } from "../core/config-types";
+import { TelemetryQueryError } from "./reader";
+
+export const influxReaderConfigSchema = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
+    database: z.string().min(1),
+    retentionPolicy: z.string().min(1).optional(),
+    username: z.string().min(1).optional(),
+    password: z.string().optional(),
+    /** InfluxDB 2.x/3.x API token (sent as `Authorization: Token …`); instead of username/password. */
+    token: z.string().min(1).optional(),
+    /** Per request. */
+    timeout: duration({ min: 100, max: 600_000 }).default(30_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.token && c.username) ctx.addIssue({ code: "custom", path: ["token"], message: "use either token or username/password, not both" });
+    if (c.password !== undefined && c.username === undefined) ctx.addIssue({ code: "custom", path: ["password"], message: "password without username" });
+  });
+
+export type InfluxReaderConfigInput = z.input<typeof influxReaderConfigSchema>;
+export type InfluxReaderConfig = z.output<typeof influxReaderConfigSchema>;
+
+/** A double-quoted identifier (measurement, tag key, field, retention policy). */
+export function ident(name: string): string {
+  return `"${name.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+}
+
+/** A single-quoted string literal (tag values). */
+export function literal(value: string): string {
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n")}'`;
+}
+
+/** An epoch-millisecond instant as an InfluxQL time literal. */
+export function instant(ms: number): string {
+  if (!Number.isSafeInteger(ms)) throw new RangeError(`not a whole epoch millisecond: ${ms}`);
+  return `${ms}ms`;
+}
+
+export interface InfluxSeries {
+  name: string;
+  tags?: Record<string, string>;
+  columns: string[];
+  values: unknown[][];
+}
+
+interface StatementResult {
+  statement_id?: number;
+  series?: InfluxSeries[];
+  error?: string;
+}
+
+/** Statements per request: one round trip for a KPI step, small enough to keep an answer's JSON modest. */
+const STATEMENTS_PER_REQUEST = 100;
+
+export class InfluxQueryClient {
+  private readonly queryUrl: string;
+  private readonly headers: Record<string, string>;
+  private readonly where: string;
+
+  constructor(readonly config: InfluxReaderConfig) {
+    const base = config.url.endsWith("/") ? config.url : `${config.url}/`;
+    const url = new URL("query", base);
+    this.where = `${url.origin}${url.pathname}`;
+    url.search = new URLSearchParams({ db: config.database, epoch: "ms" }).toString();
+    this.queryUrl = url.href;
+    this.headers = { "Content-Type": "application/x-www-form-urlencoded" };
+    if (config.token) this.headers.Authorization = `Token ${config.token}`;
+    else if (config.username !== undefined)
+      this.headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ""}`).toString("base64")}`;
+  }
+
+  /** A measurement in FROM, qualified by the configured retention policy. */
+  from(measurement: string): string {
+    return this.config.retentionPolicy ? `${ident(this.config.retentionPolicy)}.${ident(measurement)}` : ident(measurement);
+  }
+
+  /** Runs the statements (several per request) and returns each one's series; a failed statement throws. */
+  async run(statements: readonly string[], purpose: string): Promise<InfluxSeries[][]> {
+    const out: InfluxSeries[][] = [];
+    for (let i = 0; i < statements.length; i += STATEMENTS_PER_REQUEST) {
+      const chunk = statements.slice(i, i + STATEMENTS_PER_REQUEST);
+      const results = await this.request(chunk.join(";\n"), purpose);
+      if (results.length !== chunk.length)
+        throw new TelemetryQueryError(`${purpose}: InfluxDB answered ${results.length} results for ${chunk.length} statements`);
+      results.forEach((r, j) => {
+        if (r.error) throw new TelemetryQueryError(`${purpose}: InfluxDB refused the query: ${r.error}\n  ${chunk[j]}`);
+        out.push(r.series ?? []);
+      });
+    }
+    return out;
+  }
+
+  private async request(q: string, purpose: string): Promise<StatementResult[]> {
+    let res: globalThis.Response;
+    try {
+      res = await fetch(this.queryUrl, {
+        method: "POST",
+        headers: this.headers,
+        body: new URLSearchParams({ q }).toString(),
+        signal: AbortSignal.timeout(this.config.timeout),
+      });
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      const why = e.name === "TimeoutError" ? `no answer within ${this.config.timeout} ms` : (e.cause?.code ?? e.message);
+      throw new TelemetryQueryError(`${purpose}: cannot query InfluxDB at ${this.where}: ${why}`, { cause: err });
+    }
+    const body = await res.text();
+    let parsed: { results?: StatementResult[]; error?: string } | null = null;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = null;
+    }
+    if (res.status !== 200 || !parsed || !Array.isArray(parsed.results)) {
+      const message = parsed?.error ?? body.trim().slice(0, 300);
+      throw new TelemetryQueryError(`${purpose}: InfluxDB at ${this.where} answered HTTP ${res.status}: ${message}`);
+    }
+    return parsed.results;
+  }
+}
+
+/** The value of a column in a row, by column name. */
+export function column(series: InfluxSeries, name: string): number {
+  const i = series.columns.indexOf(name);
+  if (i < 0) throw new TelemetryQueryError(`InfluxDB series ${series.name} has no column "${name}" (columns: ${series.columns.join(", ")})`);
+  return i;
+}

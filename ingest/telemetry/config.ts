@@ -66,7 +66,15 @@ const machineSchema = z.strictObject({
   ]),
   /** A cumulative energy meter (kWh unless `unit` says otherwise). */
   energy: counterRef
-    .extend({ kind: z.enum(["gauge", "counter"]).default("gauge"), unit: z.string().min(1).default("kWh") })
+    .extend({
+      kind: z.enum(["gauge", "counter"]).default("gauge"),
+      unit: z.string().min(1).default("kWh"),
+      /**
+       * Read the meter as its last reading per this many seconds (0: every reading). A 1 Hz meter is 600,000
+       * readings a machine-week; per minute it is 10,080, and what a shift used is the same.
+       */
+      resolutionS: z.int().min(0).max(3600).default(60),
+    })
     .optional(),
   /**
    * The signal whose arrivals show the machine is connected live (a 1 Hz gauge, a heartbeat). Default: the

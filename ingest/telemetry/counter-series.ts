@@ -17,6 +17,25 @@ export interface CounterParts {
   drops: Array<{ time: number; from: number; to: number }>;
 }
 
+/**
+ * A counter's parts from readings in time order — resampled readings a store handed back (one per bucket,
+ * timed at the bucket's start, the first one no earlier than the window) — summed here as a store would.
+ */
+export function partsFromReadings(before: Sample | null, readings: ReadonlyArray<{ time: number; value: number }>, grid: Grid): CounterParts {
+  const counts = new Map<number, number>();
+  const rises = new Map<number, number>();
+  const drops: CounterParts["drops"] = [];
+  readings.forEach((r, i) => {
+    const b = bucketStart(grid, r.time);
+    counts.set(b, (counts.get(b) ?? 0) + 1);
+    if (i === 0) return;
+    const previous = readings[i - 1].value;
+    if (r.value >= previous) rises.set(b, (rises.get(b) ?? 0) + (r.value - previous));
+    else drops.push({ time: r.time, from: previous, to: r.value });
+  });
+  return { before, first: readings[0] ? { time: readings[0].time, value: readings[0].value } : null, counts, rises, drops };
+}
+
 export function assembleCounter(parts: CounterParts, grid: Grid, rolloverAt: number | undefined): CounterSeries {
   const buckets = new Map<number, { increase: number; samples: number }>();
   for (const [start, samples] of parts.counts) buckets.set(start, { increase: parts.rises.get(start) ?? 0, samples });

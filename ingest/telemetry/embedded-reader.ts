@@ -8,9 +8,11 @@ import type { Sample, Window } from "../../assessments/kpi";
 import { TelemetryStore } from "../sinks/embedded/store";
 import type { SignalKind } from "../core/types";
 import type { Grid } from "./calendar";
-import { assembleCounter } from "./counter-series";
+import { bucketStart } from "./calendar";
+import { assembleCounter, partsFromReadings } from "./counter-series";
 import {
   checkGrid,
+  checkResample,
   checkWindow,
   QUALITIES,
   qualityOf,
@@ -56,10 +58,12 @@ const SQL = {
     WITH RECURSIVE hop(t) AS (
       SELECT (SELECT time FROM sample WHERE series = :series AND time >= :from AND time < :to AND vtype IS NOT NULL ORDER BY time LIMIT 1)
       UNION ALL
-      SELECT (SELECT time FROM sample WHERE series = :series AND time >= :from + (CAST((hop.t - :from) / :bucket AS INTEGER) + 1) * :bucket
+      SELECT (SELECT time FROM sample WHERE series = :series AND time >= :offset + (CAST((hop.t - :offset) / :every AS INTEGER) + 1) * :every
                 AND time < :to AND vtype IS NOT NULL ORDER BY time LIMIT 1)
       FROM hop WHERE hop.t IS NOT NULL
     ) SELECT count(t) FROM hop`,
+  lastInBucket: "SELECT value FROM sample WHERE series = ? AND time >= ? AND time < ? AND vtype IS NOT NULL ORDER BY time DESC LIMIT 1",
+  anyFrom: "SELECT time FROM sample WHERE series = ? AND time >= ? AND time < ? AND vtype IS NOT NULL ORDER BY time LIMIT 1",
   lastSeen: "SELECT time FROM sample WHERE series = ? AND time >= ? AND time < ? AND vtype IS NOT NULL ORDER BY time DESC LIMIT 1",
 };
 
@@ -120,9 +124,14 @@ export class EmbeddedTelemetryReader implements TelemetryReader {
   async counters(scope: LineScope, signals: readonly CounterSelector[], window: Window, grid: Grid, lookbackMs: number): Promise<Map<string, CounterSeries>> {
     checkWindow(window, lookbackMs);
     checkGrid(grid);
+    for (const s of signals) checkResample(s.resampleMs, grid);
     const out = new Map<string, CounterSeries>();
     for (const s of signals) {
       const id = this.seriesId(scope, s);
+      if (s.resampleMs !== undefined) {
+        out.set(seriesKey(s), this.resampled(id, s, window, grid, lookbackMs));
+        continue;
+      }
       const range = { series: id ?? -1, from: window.from, to: window.to };
       const before = id === undefined ? undefined : (this.st.lastValueBefore.get(id, window.from - lookbackMs, window.from) as Row | undefined);
       const first = id === undefined ? undefined : (this.st.firstValue.get(id, window.from, window.to) as Row | undefined);
@@ -157,6 +166,31 @@ export class EmbeddedTelemetryReader implements TelemetryReader {
     return out;
   }
 
+  /** The last reading of each resampling bucket, one index seek per bucket; the steps summed in JS. */
+  private resampled(id: number | undefined, s: CounterSelector, window: Window, grid: Grid, lookbackMs: number): CounterSeries {
+    const every = s.resampleMs!;
+    const readings: Array<{ time: number; value: number }> = [];
+    let before: Sample | null = null;
+    if (id !== undefined) {
+      const b = this.st.lastValueBefore.get(id, window.from - lookbackMs, window.from) as Row | undefined;
+      const value = b ? numeric(b.value) : null;
+      if (b && value !== null) before = { time: b.time, value, quality: "good" };
+      const resample = { everyMs: every, offsetMs: grid.offsetMs % every };
+      for (let start = bucketStart(resample, window.from); start < window.to; start += every) {
+        const from = Math.max(start, window.from);
+        const next = this.st.anyFrom.pluck().get(id, from, window.to) as number | undefined;
+        if (next === undefined) break; // nothing more in the window
+        if (next >= start + every) {
+          start = bucketStart(resample, next) - every; // skip the silent buckets in one seek
+          continue;
+        }
+        const value = numeric(this.st.lastInBucket.pluck().get(id, from, Math.min(start + every, window.to)));
+        if (value !== null) readings.push({ time: from, value });
+      }
+    }
+    return assembleCounter(partsFromReadings(before, readings, grid), grid, s.rolloverAt);
+  }
+
   async lastSeen(scope: LineScope, window: Window, lookbackMs: number): Promise<SignalSeen[]> {
     checkWindow(window, lookbackMs);
     const latest = new Map<string, SignalSeen>();
@@ -173,13 +207,16 @@ export class EmbeddedTelemetryReader implements TelemetryReader {
     return [...latest.values()].sort((a, b) => (a.machine + a.signal + a.kind < b.machine + b.signal + b.kind ? -1 : 1));
   }
 
-  async liveBuckets(scope: LineScope, signals: readonly SignalSelector[], window: Window, bucketMs: number): Promise<Map<string, number>> {
+  async liveBuckets(scope: LineScope, signals: readonly SignalSelector[], window: Window, grid: Grid): Promise<Map<string, number>> {
     checkWindow(window);
-    checkGrid({ everyMs: bucketMs, offsetMs: 0 });
+    checkGrid(grid);
     const out = new Map<string, number>();
     for (const s of signals) {
       const id = this.seriesId(scope, s);
-      const n = id === undefined ? 0 : (this.st.liveBuckets.pluck().get({ series: id, from: window.from, to: window.to, bucket: bucketMs }) as number);
+      const n =
+        id === undefined
+          ? 0
+          : (this.st.liveBuckets.pluck().get({ series: id, from: window.from, to: window.to, offset: grid.offsetMs, every: grid.everyMs }) as number);
       out.set(seriesKey(s), n);
     }
     return out;

@@ -6,7 +6,7 @@ import type { Sample, Window } from "../../assessments/kpi";
 import { SIGNAL_KINDS } from "../core/registry";
 import type { SignalKind } from "../core/types";
 import type { Grid } from "./calendar";
-import { assembleCounter, type CounterParts } from "./counter-series";
+import { assembleCounter, partsFromReadings, type CounterParts } from "./counter-series";
 import {
   column,
   ident,
@@ -19,6 +19,7 @@ import {
 } from "./influx-query";
 import {
   checkGrid,
+  checkResample,
   checkWindow,
   qualityOf,
   seriesKey,
@@ -122,6 +123,16 @@ export class InfluxTelemetryReader implements TelemetryReader {
   async counters(scope: LineScope, signals: readonly CounterSelector[], window: Window, grid: Grid, lookbackMs: number): Promise<Map<string, CounterSeries>> {
     checkWindow(window, lookbackMs);
     checkGrid(grid);
+    for (const s of signals) checkResample(s.resampleMs, grid);
+    const [exact, resampled] = await Promise.all([
+      this.exactCounters(scope, signals.filter((s) => s.resampleMs === undefined), window, grid, lookbackMs),
+      this.resampledCounters(scope, signals.filter((s) => s.resampleMs !== undefined), window, grid, lookbackMs),
+    ]);
+    return new Map(signals.map((s) => [seriesKey(s), (exact.get(seriesKey(s)) ?? resampled.get(seriesKey(s)))!]));
+  }
+
+  /** Reading by reading: rises summed by a non_negative_difference subquery, drops found by difference < 0. */
+  private async exactCounters(scope: LineScope, signals: readonly CounterSelector[], window: Window, grid: Grid, lookbackMs: number): Promise<Map<string, CounterSeries>> {
     const parts = new Map<string, CounterParts>(
       signals.map((s) => [seriesKey(s), { before: null, first: null, counts: new Map(), rises: new Map(), drops: [] }]),
     );
@@ -205,6 +216,54 @@ export class InfluxTelemetryReader implements TelemetryReader {
     return out;
   }
 
+  /** The last reading per resampling bucket, from the store; the steps between them summed here. */
+  private async resampledCounters(scope: LineScope, signals: readonly CounterSelector[], window: Window, grid: Grid, lookbackMs: number): Promise<Map<string, CounterSeries>> {
+    const groups = new Map<string, CounterSelector[]>();
+    for (const s of signals) {
+      const key = `${s.kind}/${s.resampleMs}`;
+      groups.set(key, [...(groups.get(key) ?? []), s]);
+    }
+    const list = [...groups.values()];
+    const statements = list.flatMap((group) => {
+      const { kind, resampleMs } = group[0];
+      const where = this.seriesWhere(scope, group);
+      const from = this.client.from(kind);
+      const offset = grid.offsetMs % resampleMs!;
+      return [
+        `SELECT last(${VALUE}) FROM ${from} WHERE ${where} AND ${InfluxTelemetryReader.range(window.from - lookbackMs, window.from)} ${BY_SERIES}`,
+        `SELECT last(${VALUE}) FROM ${from} WHERE ${where} AND ${InfluxTelemetryReader.range(window.from, window.to)} ` +
+          `GROUP BY time(${resampleMs}ms, ${offset}ms), ${ident("machine")}, ${ident("signal")} fill(none)`,
+      ];
+    });
+    const out = new Map<string, CounterSeries>();
+    if (statements.length === 0) return out;
+    const answers = await this.client.run(statements, "resampled counters");
+    list.forEach((group, g) => {
+      const kind = group[0].kind;
+      const before = new Map<string, Sample>();
+      for (const series of answers[2 * g]) {
+        const value = toNumber(series.values[0][column(series, "last")]);
+        if (value !== null) before.set(InfluxTelemetryReader.keyOf(series, kind), { time: series.values[0][0] as number, value, quality: "good" });
+      }
+      const readings = new Map<string, Array<{ time: number; value: number }>>();
+      for (const series of answers[2 * g + 1]) {
+        const li = column(series, "last");
+        const list: Array<{ time: number; value: number }> = [];
+        for (const row of series.values) {
+          const value = toNumber(row[li]);
+          // A bucket is timed at its start; the first may begin before the window.
+          if (value !== null) list.push({ time: Math.max(row[0] as number, window.from), value });
+        }
+        readings.set(InfluxTelemetryReader.keyOf(series, kind), list);
+      }
+      for (const s of group) {
+        const key = seriesKey(s);
+        out.set(key, assembleCounter(partsFromReadings(before.get(key) ?? null, readings.get(key) ?? [], grid), grid, s.rolloverAt));
+      }
+    });
+    return out;
+  }
+
   async lastSeen(scope: LineScope, window: Window, lookbackMs: number): Promise<SignalSeen[]> {
     checkWindow(window, lookbackMs);
     const from = SIGNAL_KINDS.map((k) => this.client.from(k)).join(", ");
@@ -221,17 +280,16 @@ export class InfluxTelemetryReader implements TelemetryReader {
     return out.sort((a, b) => (a.machine + a.signal + a.kind < b.machine + b.signal + b.kind ? -1 : 1));
   }
 
-  async liveBuckets(scope: LineScope, signals: readonly SignalSelector[], window: Window, bucketMs: number): Promise<Map<string, number>> {
+  async liveBuckets(scope: LineScope, signals: readonly SignalSelector[], window: Window, grid: Grid): Promise<Map<string, number>> {
     checkWindow(window);
-    checkGrid({ everyMs: bucketMs, offsetMs: 0 });
+    checkGrid(grid);
     const out = new Map<string, number>(signals.map((s) => [seriesKey(s), 0]));
     const groups = [...byKind(signals)];
     const inWindow = InfluxTelemetryReader.range(window.from, window.to);
-    const offset = ((window.from % bucketMs) + bucketMs) % bucketMs;
     const statements = groups.map(([kind, group]) => {
       const inner =
         `SELECT count(${VALUE}) AS ${ident("c")} FROM ${this.client.from(kind)} WHERE ${this.seriesWhere(scope, group)} AND ${inWindow} ` +
-        `GROUP BY time(${bucketMs}ms, ${offset}ms), ${ident("machine")}, ${ident("signal")} fill(none)`;
+        `GROUP BY time(${grid.everyMs}ms, ${grid.offsetMs}ms), ${ident("machine")}, ${ident("signal")} fill(none)`;
       // A bucket holding only bad readings counts 0 values: not live.
       return `SELECT count(${ident("c")}) FROM (${inner}) WHERE ${ident("c")} > 0 AND ${inWindow} ${BY_SERIES}`;
     });

@@ -24,7 +24,7 @@ import {
 } from "../../assessments/kpi";
 import { gridFor, periodsIn, type Grid, type Period } from "./calendar";
 import { expectedSignals, heartbeatOf, stateMappingOf, type LineKpiConfig, type MachineKpiConfig, type SignalRole } from "./config";
-import { checkWindow, seriesKey, type CounterSelector, type CounterSeries, type SignalSelector, type StateSeries, type TelemetryReader } from "./reader";
+import { bucketsIn, checkWindow, seriesKey, type CounterSelector, type CounterSeries, type SignalSelector, type StateSeries, type TelemetryReader } from "./reader";
 
 export interface OeeOfPeriod {
   /** A = APT / PBT */
@@ -165,15 +165,22 @@ function counterSlice(series: CounterSeries, p: Period, window: Window): Counter
   };
 }
 
-function counterSelectors(m: MachineKpiConfig): CounterSelector[] {
-  const one = (ref: { signal: string; kind: CounterSelector["kind"]; rolloverAt?: number }): CounterSelector => ({
+/** The meter's resampling period, when it nests in the grid (else every reading is read). */
+function energyResampleMs(m: MachineKpiConfig, grid: Grid): number | undefined {
+  const ms = (m.energy?.resolutionS ?? 0) * MS;
+  return ms > 0 && grid.everyMs % ms === 0 ? ms : undefined;
+}
+
+function counterSelectors(m: MachineKpiConfig, grid: Grid): CounterSelector[] {
+  const one = (ref: { signal: string; kind: CounterSelector["kind"]; rolloverAt?: number }, resampleMs?: number): CounterSelector => ({
     machine: m.id,
     signal: ref.signal,
     kind: ref.kind,
     ...(ref.rolloverAt !== undefined ? { rolloverAt: ref.rolloverAt } : {}),
+    ...(resampleMs !== undefined ? { resampleMs } : {}),
   });
   const list = m.parts.kind === "goodAndBad" ? [one(m.parts.good), one(m.parts.bad)] : [one(m.parts.total), one(m.parts.bad)];
-  if (m.energy) list.push(one(m.energy));
+  if (m.energy) list.push(one(m.energy, energyResampleMs(m, grid)));
   return list;
 }
 
@@ -282,17 +289,28 @@ export async function lineKpis(reader: TelemetryReader, config: LineKpiConfig, w
   const grid = gridFor([...days, ...shifts], window);
   const lookbackMs = config.lookbackS * MS;
   const bucketMs = config.realtimeBucketS * MS;
+  // Live buckets line up with the KPI grid when they nest in it (so a resampled meter's buckets are the same).
+  const liveGrid: Grid = { everyMs: bucketMs, offsetMs: grid.everyMs % bucketMs === 0 ? grid.offsetMs % bucketMs : window.from % bucketMs };
   const stateSignals: SignalSelector[] = config.machines.map((m) => ({ machine: m.id, signal: m.state.signal, kind: m.state.kind }));
   const heartbeats = config.machines.map(heartbeatOf);
+  // A heartbeat that is the energy meter resampled at the live resolution needs no query of its own: the
+  // meter's buckets with a reading are its live buckets.
+  const fromMeter = config.machines.map(
+    (m, i) => m.energy !== undefined && m.energy.signal === heartbeats[i].signal && m.energy.kind === heartbeats[i].kind && energyResampleMs(m, grid) === bucketMs,
+  );
   // Independent queries: on InfluxDB they run as concurrent requests (influxd uses both cores).
-  const [states, counters, seen, live] = await Promise.all([
+  const [states, counters, seen, liveQueried] = await Promise.all([
     reader.states(scope, stateSignals, window, lookbackMs),
-    reader.counters(scope, config.machines.flatMap(counterSelectors), window, grid, lookbackMs),
+    reader.counters(scope, config.machines.flatMap((m) => counterSelectors(m, grid)), window, grid, lookbackMs),
     reader.lastSeen(scope, window, lookbackMs),
-    reader.liveBuckets(scope, heartbeats, window, bucketMs),
+    reader.liveBuckets(scope, heartbeats.filter((_, i) => !fromMeter[i]), window, liveGrid),
   ]);
+  const live = new Map(liveQueried);
+  heartbeats.forEach((h, i) => {
+    if (fromMeter[i]) live.set(seriesKey(h), counters.get(seriesKey(h))?.samples ?? 0);
+  });
 
-  const bucketsInWindow = Math.ceil((window.to - window.from) / bucketMs);
+  const bucketsInWindow = bucketsIn(liveGrid, window);
   const present = seen.filter((s) => s.lastSeen >= window.from);
   const presentKeys = new Set(present.map(seriesKey));
   const lastSeenOf = new Map<string, number>();

@@ -25,6 +25,13 @@ export interface SignalSelector {
 export interface CounterSelector extends SignalSelector {
   /** The counter's modulus when it wraps (e.g. 65536): a drop by more than half of it is a wrap. */
   rolloverAt?: number;
+  /**
+   * Read the counter as its last usable reading in each bucket of this length (aligned like the grid, and
+   * dividing the grid's bucket) instead of reading by reading: for meters sampled at 1 Hz, where what was
+   * used in a shift matters and the second within a minute a meter was replaced does not. Resets and wraps
+   * are then found, and timed, to the bucket.
+   */
+  resampleMs?: number;
 }
 
 /** States are reported on change: the changes inside the window and the sample in force at its start. */
@@ -50,7 +57,7 @@ export interface CounterSeries {
   before: Sample | null;
   /** Time of the first usable sample inside the window, null when none. */
   firstTime: number | null;
-  /** Usable samples inside the window. */
+  /** Usable samples inside the window (resampled: buckets with a reading). */
   samples: number;
   /** Increase and usable samples per grid bucket (buckets without samples left out), in time order. */
   buckets: Array<{ start: number; increase: number; samples: number }>;
@@ -73,10 +80,10 @@ export interface TelemetryReader {
   /** Every series of the line with a usable sample in [from − lookback, to), and when it last had one. */
   lastSeen(scope: LineScope, window: Window, lookbackMs: number): Promise<SignalSeen[]>;
   /**
-   * For each selected series, how many buckets of `bucketMs` (aligned to the window's start) hold at least
-   * one usable sample: the time the signal was live, at that resolution.
+   * For each selected series, how many buckets of the grid (clipped to the window) hold at least one usable
+   * sample: the time the signal was live, at that resolution.
    */
-  liveBuckets(scope: LineScope, signals: readonly SignalSelector[], window: Window, bucketMs: number): Promise<Map<string, number>>;
+  liveBuckets(scope: LineScope, signals: readonly SignalSelector[], window: Window, grid: Grid): Promise<Map<string, number>>;
   close(): Promise<void>;
 }
 
@@ -108,6 +115,19 @@ export function checkWindow(window: Window, lookbackMs = 0): void {
     throw new RangeError(`window bounds must be whole epoch milliseconds, got ${window.from} … ${window.to}`);
   if (window.to <= window.from) throw new RangeError(`window ends at ${window.to}, not after its start ${window.from}`);
   if (!Number.isSafeInteger(lookbackMs) || lookbackMs < 0) throw new RangeError(`look-back must be whole milliseconds ≥ 0, got ${lookbackMs}`);
+}
+
+/** Number of grid buckets that overlap the window. */
+export function bucketsIn(grid: Grid, window: Window): number {
+  const first = window.from - ((((window.from - grid.offsetMs) % grid.everyMs) + grid.everyMs) % grid.everyMs);
+  return Math.ceil((window.to - first) / grid.everyMs);
+}
+
+/** A resampling period must nest in the grid, so each resampled reading falls in one grid bucket. */
+export function checkResample(resampleMs: number | undefined, grid: Grid): void {
+  if (resampleMs === undefined) return;
+  if (!Number.isSafeInteger(resampleMs) || resampleMs <= 0 || grid.everyMs % resampleMs !== 0)
+    throw new RangeError(`resampling period ${resampleMs} ms must be whole milliseconds dividing the grid's ${grid.everyMs} ms`);
 }
 
 export function checkGrid(grid: Grid): void {

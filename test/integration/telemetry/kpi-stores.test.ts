@@ -317,6 +317,22 @@ describe.skipIf(!influxUrl)("KPIs through both stores", () => {
       ];
       expect(counterIncrease(raw, window, c.before, { rolloverAt: 65536 }).increase).toBe(21);
 
+      // Resampled to the last reading of each 20 s: 65534 (10 s), 3 (30 s), 2 (50 s), 5 (60 s), timed at 0, 20,
+      // 40, 60 s. Steps: +4, a wrap (+5), a drop 3 → 2 read as a reset (+2), +3 = 14. The rise 3 → 10 before
+      // the reset inside one bucket is not seen: the price of reading a meter once a bucket.
+      const resampled = await store.reader.counters(scope, [{ ...parts, resampleMs: 20 * S }], window, { everyMs: 100 * S, offsetMs: 0 }, 3600 * S);
+      expect(resampled.get(seriesKey(parts))).toEqual({
+        before: { time: w(-10), value: 65530, quality: "good" },
+        firstTime: w(0),
+        samples: 4,
+        buckets: [{ start: w(0), increase: 14, samples: 4 }],
+        resets: [{ time: w(40), from: 3, to: 2 }],
+        wraps: [{ time: w(20), from: 65534, to: 3 }],
+      });
+      await expect(store.reader.counters(scope, [{ ...parts, resampleMs: 30 * S }], window, { everyMs: 100 * S, offsetMs: 0 }, 0)).rejects.toThrow(
+        /resampling period 30000 ms must be whole milliseconds dividing the grid's 100000 ms/,
+      );
+
       const states = await store.reader.states(scope, [mode], window, 3600 * S);
       // The last reading before the window was bad: the window starts with an unknown state, not with the 3 before it.
       expect(states.get(seriesKey(mode))).toEqual({
@@ -326,7 +342,7 @@ describe.skipIf(!influxUrl)("KPIs through both stores", () => {
       const seen = (await store.reader.lastSeen(scope, window, 3600 * S)).map((s) => [s.signal, s.kind, s.lastSeen]);
       expect(seen).toEqual([["Mode", "state", w(70)], ["Parts", "counter", w(60)]]);
       // Live 20 s buckets of the counter: [0,20) 10 s; [20,40) 30 s (20 s was bad); [40,60); [60,80); not [80,100).
-      expect((await store.reader.liveBuckets(scope, [parts], window, 20 * S)).get(seriesKey(parts))).toBe(4);
+      expect((await store.reader.liveBuckets(scope, [parts], window, { everyMs: 20 * S, offsetMs: 0 })).get(seriesKey(parts))).toBe(4);
     });
 
     it("returns empty series for signals that were never written", async () => {

@@ -1,29 +1,18 @@
-// The step both readers share after their store summed a counter's rises per bucket: classifying drops as
-// resets or wraps and adding the step into the window must give what the engine's counterIncrease gives
-// on the raw readings, bucket by bucket.
+// The step both readers share after their store summed a counter's rises per bucket (or handed back
+// resampled readings): classifying drops as resets or wraps and adding the step into the window must give
+// what the engine's counterIncrease gives on the same readings, bucket by bucket.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { counterIncrease, usable, type Sample } from "../../../assessments/kpi";
-import { bucketStart, type Grid } from "../../../ingest/telemetry/calendar";
-import { assembleCounter, type CounterParts } from "../../../ingest/telemetry/counter-series";
+import type { Grid } from "../../../ingest/telemetry/calendar";
+import { assembleCounter, partsFromReadings, type CounterParts } from "../../../ingest/telemetry/counter-series";
 
-/** What a store hands back for a window: sums of rises and counts per bucket, drops, the readings around it. */
+/** What a store hands back for a window: the readings around and inside it, summed per bucket. */
 function asAStoreWould(samples: Sample[], window: { from: number; to: number }, grid: Grid): CounterParts {
   const good = samples.filter(usable);
   const before = good.filter((s) => s.time < window.from).at(-1) ?? null;
   const inside = good.filter((s) => s.time >= window.from && s.time < window.to);
-  const counts = new Map<number, number>();
-  const rises = new Map<number, number>();
-  const drops: CounterParts["drops"] = [];
-  inside.forEach((s, i) => {
-    const b = bucketStart(grid, s.time);
-    counts.set(b, (counts.get(b) ?? 0) + 1);
-    if (i === 0) return;
-    const step = s.value - inside[i - 1].value;
-    if (step >= 0) rises.set(b, (rises.get(b) ?? 0) + step);
-    else drops.push({ time: s.time, from: inside[i - 1].value, to: s.value });
-  });
-  return { before, first: inside[0] ? { time: inside[0].time, value: inside[0].value } : null, counts, rises, drops };
+  return partsFromReadings(before, inside, grid);
 }
 
 const reading = fc.record({

@@ -62,7 +62,7 @@ describe("parseLineKpiConfig", () => {
     const m = c.machines[0];
     expect(stateMappingOf(m)).toEqual({ classes: { 6: "running", 11: "planned" }, otherwise: "stopped", failureStates: [9], unknownCountsAsStopped: true });
     expect(m.parts).toEqual({ kind: "totalAndBad", total: { signal: "Total", kind: "counter", rolloverAt: 65536 }, bad: { signal: "Scrap", kind: "counter" } });
-    expect(m.energy).toEqual({ signal: "kWh", kind: "gauge", unit: "kWh" });
+    expect(m.energy).toEqual({ signal: "kWh", kind: "gauge", unit: "kWh", resolutionS: 60 });
     // Each signal once, whatever roles it plays.
     expect(expectedSignals(m).map((s) => `${s.signal}:${s.role}`)).toEqual(["PackML:state", "Total:parts", "Scrap:bad", "kWh:energy", "Spindle:other", "Alarm:other"]);
   });

@@ -3,13 +3,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { certificateDer } from "../../../ingest/sources/opcua/certificate";
-import { opcuaConfigSchema, type OpcuaConfigInput } from "../../../ingest/sources/opcua/config";
-import { OpcuaSource } from "../../../ingest/sources/opcua/source";
-import { opcuaAddress, simulatorRegistry } from "../../../ingest/sources/simulator/registry";
-import { LineServer } from "../../../ingest/sources/simulator/server";
-import { parseLineSpec } from "../../../ingest/sources/simulator/spec";
-import { CollectingContext, depsWith, tempDir, waitUntil } from "./simulator-harness";
+import { certificateDer } from "../../ingest/sources/opcua/certificate";
+import { opcuaConfigSchema, type OpcuaConfigInput } from "../../ingest/sources/opcua/config";
+import { OpcuaSource } from "../../ingest/sources/opcua/source";
+import { opcuaAddress, simulatorRegistry } from "../../ingest/sources/simulator/registry";
+import { LineServer } from "../../ingest/sources/simulator/server";
+import { parseLineSpec } from "../../ingest/sources/simulator/spec";
+import { CollectingContext, depsWith, tempDir, waitUntil } from "../integration/ingest/simulator-harness";
+import { printFigures } from "./figures";
 
 const line = parseLineSpec({
   enterprise: "demo",
@@ -87,6 +88,7 @@ describe("opcua source, SignAndEncrypt Basic256Sha256", () => {
     await waitUntil(() => ctx.points.length > 0, "an encrypted reading");
     expect(ctx.state).toBe("connected");
     expect(ctx.points[0].tags).toEqual({ enterprise: "demo", line: "Line1", machine: "M1", signal: "Energy" });
+    printFigures("OPC UA SignAndEncrypt Basic256Sha256", `untrusted client certificate rejected (0 readings while untrusted, certificate in the server's rejected/); trusted by an operator → encrypted readings flow`);
   });
 
   it("reports a wrong password as an error and never connects", async () => {
@@ -99,6 +101,7 @@ describe("opcua source, SignAndEncrypt Basic256Sha256", () => {
     const error = ctx.states.find((s) => s.state === "error")!;
     expect(error.detail).toMatch(/BadUserAccessDenied|BadIdentityTokenRejected|BadIdentityTokenInvalid/);
     expect(ctx.points).toEqual([]);
+    printFigures("OPC UA wrong password", `error state (${error.detail!.slice(0, 80)}), 0 readings`);
   });
 
   it("refuses a connection without security (the server offers none)", async () => {
@@ -106,5 +109,6 @@ describe("opcua source, SignAndEncrypt Basic256Sha256", () => {
     await waitUntil(() => ctx.states.some((s) => s.state === "error"), "the error", 15_000);
     expect(ctx.states.find((s) => s.state === "error")!.detail).toMatch(/endpoint|security|Bad/i);
     expect(ctx.states.some((s) => s.state === "connected")).toBe(false);
+    printFigures("OPC UA without security against a SignAndEncrypt-only server", "refused: error state, never connected");
   });
 });

@@ -1,10 +1,11 @@
 // The spool's disk budget exhausted while InfluxDB is unreachable: the ingest stops acknowledging (the broker
 // holds the rest), raises the alarm, answers 503 — and once InfluxDB is up, every message arrives. No drop.
 import { afterAll, describe, expect, it } from "vitest";
-import type { IngestService } from "../../../ingest/core/service";
-import type { MqttJsonSource } from "../../../ingest/sources/mqtt";
-import { requireService, uniqueName } from "../../support/services";
-import { freePort, influxCount, metricValue, OwnInfluxd, OwnMosquitto, publishAll, publisher, startInProcess, tempDir, until } from "./support";
+import type { IngestService } from "../../ingest/core/service";
+import type { MqttJsonSource } from "../../ingest/sources/mqtt";
+import { requireService, uniqueName } from "../support/services";
+import { freePort, influxCount, metricValue, OwnInfluxd, OwnMosquitto, publishAll, publisher, startInProcess, tempDir, until } from "../integration/ingest/support";
+import { count, printFigures, seconds } from "./figures";
 
 const available = requireService("influx") && requireService("mqtt");
 const T0 = Date.UTC(2025, 8, 1);
@@ -71,10 +72,18 @@ describe.skipIf(!available)("spool budget exhausted", () => {
     // The sink comes back: the spool drains, acknowledgements resume, every message arrives.
     influxd = new OwnInfluxd(`${temp.dir}/influx`, influxPort);
     await influxd.start();
+    const sinkBackAt = Date.now();
     await until("all delivered", async () => (await influxCount(influxd!.url, "budget", "gauge")) === total, 60_000, 200);
+    const drainedMs = Date.now() - sinkBackAt;
     await until("alarm cleared", async () => (await metricValue(port, "zhiping_ingest_alarm", { component: "spool", alarm: "spool_full" })) === 0);
     expect(await metricValue(port, "zhiping_ingest_backpressure")).toBe(0);
     expect(service.store.countDeadLetters()).toBe(0);
     await pub.endAsync();
+    const landed = await influxCount(influxd.url, "budget", "gauge");
+    printFigures(
+      "spool disk budget exhausted",
+      `budget 40 KiB full after ${count(after.spooled!)} of ${count(total)} messages; the rest held by the broker unacknowledged (${count(after.inFlight)} in flight to us), ` +
+        `alarm spool_full, /healthz 503, 0 dropped; InfluxDB back → ${count(landed)} landed, ${count(total - landed)} lost, 0 dead letters, caught up in ${seconds(drainedMs)}`,
+    );
   });
 });

@@ -1,9 +1,10 @@
 // InfluxDB stopped in the middle of a stream and started again (our own influxd, never the shared one):
 // the spool holds the points, the sink retries with backoff, and the exact count arrives.
 import { afterAll, describe, expect, it } from "vitest";
-import type { IngestService } from "../../../ingest/core/service";
-import { requireService, uniqueName } from "../../support/services";
-import { freePort, influxCount, metricValue, OwnInfluxd, publishAll, publisher, startInProcess, tempDir, until } from "./support";
+import type { IngestService } from "../../ingest/core/service";
+import { requireService, uniqueName } from "../support/services";
+import { freePort, influxCount, metricValue, OwnInfluxd, publishAll, publisher, startInProcess, tempDir, until } from "../integration/ingest/support";
+import { count, printFigures, seconds } from "./figures";
 
 const influxAvailable = requireService("influx"); // the binary comes with the test services
 const mqttUrl = requireService("mqtt");
@@ -49,6 +50,7 @@ describe.skipIf(!influxAvailable || !mqttUrl)("InfluxDB outage mid-stream", () =
     await until("first part written", async () => (await influxCount(influxd.url, database, "gauge")) === 1000);
 
     await influxd.stop();
+    const stoppedAt = Date.now();
     await publishAll(pub, part(1000, 2500)); // accepted and acknowledged while InfluxDB is down
     await until("the outage noticed", async () => ((await metricValue(port, "zhiping_ingest_sink_retries_total", { sink: "influx", reason: "transient" })) ?? 0) > 0);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -56,12 +58,20 @@ describe.skipIf(!influxAvailable || !mqttUrl)("InfluxDB outage mid-stream", () =
     expect(((await health.json()) as any).sinks.influx.state).toBe("retrying");
     expect(await metricValue(port, "zhiping_ingest_spool_points")).toBe(1500);
 
+    await new Promise((r) => setTimeout(r, Math.max(0, 3000 - (Date.now() - stoppedAt)))); // down for a while
     await influxd.start();
+    const restartedAt = Date.now();
     await publishAll(pub, part(2500, 3000));
     await pub.endAsync();
     await until("exact count after the restart", async () => (await influxCount(influxd.url, database, "gauge")) === 3000, 30_000, 100);
+    const caughtUpMs = Date.now() - restartedAt;
     await until("spool drained", async () => (await metricValue(port, "zhiping_ingest_spool_points")) === 0);
     expect(await metricValue(port, "zhiping_ingest_sink_up", { sink: "influx" })).toBe(1);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const landed = await influxCount(influxd.url, database, "gauge");
+    printFigures(
+      "InfluxDB stopped mid-stream",
+      `down ${seconds(restartedAt - stoppedAt)}; ${count(3000)} sent (${count(1500)} while down), ${count(landed)} landed, ${count(3000 - landed)} lost; caught up ${seconds(caughtUpMs)} after the restart`,
+    );
   });
 });

@@ -6,9 +6,10 @@ import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { IngestService } from "../../../ingest/core/service";
-import { requireService, uniqueName } from "../../support/services";
-import { freePort, OwnMosquitto, startInProcess, tempDir, until } from "./support";
+import type { IngestService } from "../../ingest/core/service";
+import { requireService, uniqueName } from "../support/services";
+import { freePort, OwnMosquitto, startInProcess, tempDir, until } from "../integration/ingest/support";
+import { printFigures } from "./figures";
 
 const available = requireService("mqtt");
 
@@ -70,6 +71,7 @@ describe.skipIf(!available)("MQTT with TLS and username/password (own Mosquitto)
     const store = (service.sinks[0] as any).store;
     await until("stored", () => store.query({ measurement: "gauge" }).length === 1);
     expect(store.query({ measurement: "gauge" })[0]).toMatchObject({ time: 1_750_000_000_000, fields: { value: 7.25 }, tags: { machine: "m1" } });
+    printFigures("MQTT over TLS with username/password", "right CA and credentials: connected, 1 of 1 reading stored");
   });
 
   it("reports a refused password as an error state and keeps running", async () => {
@@ -81,6 +83,7 @@ describe.skipIf(!available)("MQTT with TLS and username/password (own Mosquitto)
     });
     expect(state.detail).toMatch(/Not authorized|Bad User Name or Password/i);
     expect(service.health().status).toBe("degraded");
+    printFigures("MQTT wrong password", `error state (${state.detail}), ingest keeps running, /healthz degraded`);
   });
 
   it("refuses a server certificate it cannot verify (no CA given)", async () => {
@@ -91,6 +94,7 @@ describe.skipIf(!available)("MQTT with TLS and username/password (own Mosquitto)
       return s?.state === "error" ? s : null;
     });
     expect(state.detail).toMatch(/certificate/i);
+    printFigures("MQTT broker certificate not verifiable", `refused: error state (${state.detail})`);
   });
 
   it("stops the start when a TLS file is missing, naming it", async () => {

@@ -2,8 +2,9 @@
 // message published arrives in InfluxDB exactly once (acknowledged ⇒ on disk; unacknowledged ⇒ redelivered
 // by the broker; duplicates overwrite themselves).
 import { afterAll, describe, expect, it } from "vitest";
-import { requireService, uniqueName } from "../../support/services";
-import { cli, dropDatabase, freePort, influxCount, metricValue, OwnMosquitto, publisher, tempDir, until, writeConfig } from "./support";
+import { requireService, uniqueName } from "../support/services";
+import { cli, dropDatabase, freePort, influxCount, metricValue, OwnMosquitto, publisher, tempDir, until, writeConfig } from "../integration/ingest/support";
+import { count, printFigures, seconds } from "./figures";
 
 const influxUrl = requireService("influx");
 const mqttAvailable = requireService("mqtt");
@@ -65,16 +66,28 @@ describe.skipIf(!influxUrl || !mqttAvailable)("ingest killed with SIGKILL mid-st
     })();
 
     await until("a third of the stream spooled", async () => ((await metricValue(httpPort, "zhiping_ingest_points_spooled_total", { source: "plant" })) ?? 0) > total / 3);
+    const spooledBeforeKill = (await metricValue(httpPort, "zhiping_ingest_points_spooled_total", { source: "plant" })) ?? 0;
+    const writtenBeforeKill = (await metricValue(httpPort, "zhiping_ingest_points_written_total", { sink: "influx" })) ?? 0;
     expect(await first.stop("SIGKILL")).toBeNull(); // no exit code: killed by the signal
+    const killedAt = Date.now();
+    const publishedAtKill = published;
     expect(published).toBeLessThan(total); // the kill landed while the stream was still flowing
     const second = await start();
+    const restartedAt = Date.now();
     await publishing;
     await pub.endAsync();
 
     await until("exactly every message in InfluxDB", async () => (await influxCount(influxUrl!, database, "gauge")) >= total, 60_000, 200);
-    expect(await influxCount(influxUrl!, database, "gauge")).toBe(total);
+    const caughtUpMs = Date.now() - restartedAt;
+    const landed = await influxCount(influxUrl!, database, "gauge");
+    expect(landed).toBe(total);
     await until("spool drained", async () => (await metricValue(httpPort, "zhiping_ingest_spool_points")) === 0);
     expect(await metricValue(httpPort, "zhiping_ingest_dead_letters_stored")).toBe(0);
     expect(await second.stop("SIGTERM")).toBe(0);
+    printFigures(
+      "ingest SIGKILLed mid-stream",
+      `killed with ${count(publishedAtKill)} of ${count(total)} published (${count(spooledBeforeKill)} acknowledged, ${count(writtenBeforeKill)} of them written); ` +
+        `restarted ${seconds(restartedAt - killedAt)} later; ${count(total)} sent, ${count(landed)} landed, ${count(total - landed)} lost; caught up ${seconds(caughtUpMs)} after the restart`,
+    );
   });
 });

@@ -1,0 +1,109 @@
+// Two `zhiping ingest` workers share one stream ($share/zhiping/…); one is SIGKILLed mid-stream and started
+// again, as a supervisor (systemd, Kubernetes) would. Nothing may be lost: what the dead worker had
+// acknowledged is in its spool; what it had not is redelivered by the broker to its session.
+// Measured on Mosquitto 2.0.11: the broker keeps handing a share of new messages to the dead worker's session
+// (round robin over subscribers, connected or not), and delivers them when that worker reconnects — so a dead
+// worker's share waits for its restart and is lost if its session expires first (README: run workers
+// under a supervisor; keep sessionExpiry longer than any plausible outage).
+import { afterAll, describe, expect, it } from "vitest";
+import { cli, dropDatabase, freePort, influxCount, metricValue, OwnMosquitto, publisher, tempDir, until, writeConfig } from "../integration/ingest/support";
+import { requireService, uniqueName } from "../support/services";
+import { count, printFigures, seconds } from "./figures";
+
+const influxUrl = requireService("influx");
+const mqttAvailable = requireService("mqtt");
+const T0 = Date.UTC(2025, 10, 1);
+
+describe.skipIf(!influxUrl || !mqttAvailable)("two ingest workers on a shared subscription, one SIGKILLed", () => {
+  const temp = tempDir("zp-shared");
+  const database = uniqueName("zp_shared");
+  let broker: OwnMosquitto | undefined;
+  const processes: Array<ReturnType<typeof cli>> = [];
+  afterAll(async () => {
+    for (const p of processes) await p.stop("SIGKILL");
+    await broker?.stop();
+    await dropDatabase(influxUrl!, database);
+    temp.remove();
+  });
+
+  it("loses nothing: the survivor keeps its share flowing, the restarted worker delivers the rest", async () => {
+    broker = new OwnMosquitto(temp.dir, await freePort());
+    await broker.start();
+    const worker = async (name: "a" | "b") => {
+      const httpPort = await freePort();
+      const config = writeConfig(
+        temp.dir,
+        {
+          dataDir: `${temp.dir}/data-${name}`, // one spool per worker
+          http: { port: httpPort },
+          log: { level: "warn" },
+          sources: [
+            {
+              type: "mqtt",
+              name: "plant",
+              url: broker!.url,
+              clientId: `${database}-worker-${name}`, // fixed per worker: its session outlives the process
+              subscriptions: [{ topic: "$share/zhiping/plant/+/telemetry", json: { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } }],
+            },
+          ],
+          sinks: [{ type: "influx", url: influxUrl, database, createDatabase: true, flushInterval: "200ms" }],
+          registry: { conventions: [{ source: "mqtt", match: "plant/{machine}/telemetry", enterprise: "e", line: "l", signal: "v" }] },
+        },
+        `ingest-${name}.yaml`,
+      );
+      const start = async () => {
+        const p = cli(["--config", config]);
+        processes.push(p);
+        p.start();
+        await until(`worker ${name} answering /healthz`, async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => null))?.status === 200, 30_000, 100);
+        return p;
+      };
+      const spooled = async () => (await metricValue(httpPort, "zhiping_ingest_points_spooled_total", { source: "plant" }).catch(() => undefined)) ?? 0;
+      return { start, spooled };
+    };
+    const a = await worker("a");
+    const b = await worker("b");
+    const workerA = await a.start();
+    const workerB = await b.start();
+
+    const total = 6000;
+    const pub = await publisher(broker.url, uniqueName("gateway"));
+    let published = 0;
+    const publishing = (async () => {
+      while (published < total) {
+        const batch = [];
+        for (let k = 0; k < 100 && published < total; k++, published++)
+          batch.push(pub.publishAsync(`plant/m${published % 8}/telemetry`, JSON.stringify({ ts: T0 + published, v: published }), { qos: 1 }));
+        await Promise.all(batch);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+
+    await until("both workers taking a share", async () => (await a.spooled()) > 500 && (await b.spooled()) > 500);
+    const bSpooledAtKill = await b.spooled();
+    expect(await workerB.stop("SIGKILL")).toBeNull();
+    const killedAt = Date.now();
+    const aAtKill = await a.spooled();
+    await new Promise((r) => setTimeout(r, 1500));
+    const aWhileDown = (await a.spooled()) - aAtKill;
+    expect(aWhileDown).toBeGreaterThan(0); // the survivor's share keeps flowing
+    expect(published).toBeLessThan(total); // and the stream was still running
+
+    const workerB2 = await b.start(); // same client id and spool: its session and its acknowledged points
+    const downMs = Date.now() - killedAt;
+    await publishing;
+    await pub.endAsync();
+    await until("every message in InfluxDB", async () => (await influxCount(influxUrl!, database, "gauge")) >= total, 60_000, 200);
+    const landed = await influxCount(influxUrl!, database, "gauge");
+    expect(landed).toBe(total);
+    const bAfterRestart = await b.spooled();
+    expect(await workerA.stop("SIGTERM")).toBe(0);
+    expect(await workerB2.stop("SIGTERM")).toBe(0);
+    printFigures(
+      "one of two shared-subscription workers SIGKILLed",
+      `worker B killed after spooling ${count(bSpooledAtKill)}, restarted ${seconds(downMs)} later; meanwhile A took ${count(aWhileDown)} (its share); ` +
+        `B took ${count(bAfterRestart)} after its restart (what the broker held for its session, unacknowledged ones again); ` +
+        `${count(total)} sent, ${count(landed)} landed, ${count(total - landed)} lost`,
+    );
+  });
+});

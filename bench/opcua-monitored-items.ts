@@ -111,7 +111,7 @@ async function sourceClient(endpoint: string, items: number, seconds: number): P
   );
   const source = new OpcuaSource(config, { registry, logger: pino({ level: "warn" }), dataDir: dir, name: "bench" });
   let points = 0;
-  // The pipeline's part is measured by bench/ingest-pipeline.ts; here emit resolves at once.
+  // The pipeline's part is measured by bench/ingest/run.ts; here emit resolves at once.
   await source.start({
     emit: async (p) => void (points += p.length),
     deadLetter: () => {},

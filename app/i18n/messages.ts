@@ -1,5 +1,7 @@
 // Every user-facing string of the web app as [zh-CN, en]. Texts of frameworks, questions and results come
 // bilingual from the assessment engine and are not repeated here.
+import { bureauMessages } from "./messages.bureau";
+
 export const messages = {
   "app.name": ["智评", "Zhiping"],
   "app.tagline": ["智能制造与数字化水平评估", "Smart-factory and digital-level assessment"],
@@ -307,4 +309,5 @@ export const messages = {
   "compare.noAudit": ["尚无审核。", "No audit yet."],
   "compare.version": ["对比版本", "Version"],
 
+  ...bureauMessages,
 } as const satisfies Record<string, readonly [string, string]>;

@@ -1,6 +1,7 @@
 // Every user-facing string of the web app as [zh-CN, en]. Texts of frameworks, questions and results come
 // bilingual from the assessment engine and are not repeated here.
 import { bureauMessages } from "./messages.bureau";
+import { telemetryMessages } from "./messages.telemetry";
 
 export const messages = {
   "app.name": ["智评", "Zhiping"],
@@ -310,4 +311,5 @@ export const messages = {
   "compare.version": ["对比版本", "Version"],
 
   ...bureauMessages,
+  ...telemetryMessages,
 } as const satisfies Record<string, readonly [string, string]>;

@@ -37,6 +37,7 @@ function Header() {
       <nav aria-label="main">
         {data?.user ? <Link to="/orgs">{t("nav.orgs")}</Link> : null}
         {data?.user?.role === "platform_admin" ? <Link to="/admin">{t("nav.admin")}</Link> : null}
+        {data?.user?.role === "bureau_admin" || data?.user?.role === "platform_admin" ? <Link to="/bureau">{t("nav.bureau")}</Link> : null}
       </nav>
       <div className="header-end">
         <a href={`/lang?set=${other}&redirectTo=${encodeURIComponent(here)}`} hrefLang={other} lang={other} data-testid="lang-switch">

@@ -6,7 +6,7 @@ import type { Text } from "../../assessments/types";
 import type { DB } from "../db/schema";
 import { getFramework } from "../domain/frameworks.server";
 import { FLAGS, INDUSTRIES } from "../domain/reference-data";
-import type { PortfolioFilters } from "./filters";
+import type { KnownValues, PortfolioFilters } from "./filters";
 import { FLAG_BITS, flagMask } from "./flags";
 import { FRAMEWORKS, RUNG_LEVEL } from "./ladder";
 import type { DistrictCount, IndustryCount } from "./portfolio-math";
@@ -59,6 +59,16 @@ export function portfolioReference(db: Kysely<DB>): Promise<PortfolioReference> 
     references.set(db, found);
   }
   return found;
+}
+
+/** The values the URL's filters may take. */
+export function knownFilterValues(ref: PortfolioReference): KnownValues {
+  return {
+    industries: new Set(ref.industries.map((i) => i.code)),
+    clusters: new Set(ref.clusters.map((c) => c.code)),
+    tiers: new Set(ref.tiers.map((x) => x.id)),
+    flags: new Set(ref.flags.map((f) => f.code)),
+  };
 }
 
 type Eb = ExpressionBuilder<DB & BureauTables, "enterpriseStanding">;

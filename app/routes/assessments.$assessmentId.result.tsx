@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { peerBenchmark } from "~/bureau/peers.server";
 import { BarChart, RadarChart, TrendChart } from "~/components/Charts";
+import { PeerBenchmarkPanel } from "~/components/PeerBenchmarkPanel";
 import { GateTable, LevelBadge, ReasonList, Roadmap, levelLabel } from "~/components/ResultParts";
 import { getDb } from "~/db/db.server";
 import { nowIso } from "~/db/ids.server";
@@ -25,6 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     provisional,
     view: resultView(ctx.framework, result),
     audited: audited ? { version: audited.version, signedAt: audited.signedAt, level: audited.result.level.value, name: audited.result.level.name } : null,
+    peers: await peerBenchmark(db, ctx.org, result),
     history: history.map((h) => ({ assessmentId: h.assessmentId, at: h.submittedAt ?? h.scoredAt, level: h.level, score: h.totalScore, max: h.totalMax })),
     generatedAt: nowIso(),
   };
@@ -126,6 +129,7 @@ export default function Result() {
           </tbody>
         </table>
       </section>
+      <PeerBenchmarkPanel peers={d.peers} />
       {d.history.length > 0 ? (
         <section className="card">
           <h2>{t("result.history")}</h2>

@@ -1,4 +1,6 @@
 // The OpenAPI 3.1 description of Zhiping's JSON API, served at /api/openapi.json.
+import { telemetryLinesPath } from "../telemetry/openapi";
+
 const text = { type: "object", required: ["zh", "en"], properties: { zh: { type: "string" }, en: { type: "string" } } };
 
 const answerValue = {
@@ -188,6 +190,7 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
+      "/api/v1/telemetry/lines": telemetryLinesPath(errors["401"]),
     },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An organisation API token, `zp_…`" } },

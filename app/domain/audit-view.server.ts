@@ -7,6 +7,8 @@ import type { Assessment, AuditRow, DB } from "../db/schema";
 import { getAnswers } from "../repos/assessments.server";
 import { auditDecisions, auditedAnswers, getAuditVersion, latestAudit } from "../repos/audits.server";
 import { getResult } from "../repos/results.server";
+import { measuredFor, storedSnapshot } from "../telemetry/assessment-evidence.server";
+import type { MeasurementSnapshot } from "../telemetry/evidence.server";
 import { scoreAnswers } from "./engine.server";
 import { describe } from "./result-view.server";
 
@@ -17,6 +19,8 @@ export interface AuditState {
   audited: Answers;
   /** The stored result for a signed version; computed from the decisions for an open one. */
   auditedResult: AssessmentResult | null;
+  /** What the lines measured when the self-assessment was scored (applied to audited answers too). */
+  measurement: MeasurementSnapshot | null;
 }
 
 export async function auditState(db: Kysely<DB>, assessment: Assessment, framework: Framework, version?: number): Promise<AuditState> {
@@ -24,10 +28,11 @@ export async function auditState(db: Kysely<DB>, assessment: Assessment, framewo
   const self = await getAnswers(db, assessment.id);
   const decisions = audit ? await auditDecisions(db, audit.id) : new Map();
   const audited = auditedAnswers(self, decisions);
+  const measurement = (await storedSnapshot(db, assessment.id))?.snapshot ?? null;
   let auditedResult: AssessmentResult | null = null;
   if (audit?.status === "signed") auditedResult = (await getResult(db, assessment.id, "audit", audit.version))?.result ?? null;
-  if (audit && !auditedResult) auditedResult = scoreAnswers(framework, audited, assessment.industryType);
-  return { audit, decisions, self, audited, auditedResult };
+  if (audit && !auditedResult) auditedResult = scoreAnswers(framework, audited, assessment.industryType, measuredFor(framework, measurement, audited));
+  return { audit, decisions, self, audited, auditedResult, measurement };
 }
 
 export interface Difference {
@@ -52,7 +57,8 @@ export function differences(framework: Framework, state: AuditState, selfResult:
     const before = state.self[q.id];
     const after = state.audited[q.id];
     if (sameAnswer(before, after)) continue;
-    const alone = scoreAnswers(framework, { ...state.self, [q.id]: after }, industryType);
+    const answers = { ...state.self, [q.id]: after };
+    const alone = scoreAnswers(framework, answers, industryType, measuredFor(framework, state.measurement, answers));
     const d = state.decisions.get(q.id);
     out.push({
       questionId: q.id,

@@ -1,7 +1,7 @@
 // The web app's one door to the assessment engine and the framework files. Routes stay thin: they call
 // these and render. Framework files are read, validated and cached by frameworks.server.ts.
 import { score, type Framework } from "../../assessments";
-import type { Answers, AssessmentResult, IndustryType } from "../../assessments/types";
+import type { Answers, AssessmentResult, IndustryType, MeasuredEvidence } from "../../assessments/types";
 import { getFramework, listFrameworks } from "./frameworks.server";
 
 /** The frameworks an assessment can be started with (current versions), ordered by id. */
@@ -23,7 +23,8 @@ export function frameworkFor(id: string, version?: string): { framework: Framewo
   return current ? { framework: current, exact: version === undefined } : null;
 }
 
-export function scoreAnswers(framework: Framework, answers: Answers, industryType: string): AssessmentResult {
+/** `measured`: evidence from the organisation's telemetry (app/telemetry), fused as the framework says. */
+export function scoreAnswers(framework: Framework, answers: Answers, industryType: string, measured?: Record<string, MeasuredEvidence>): AssessmentResult {
   const type: IndustryType = industryType === "process" ? "process" : "discrete";
-  return score(framework, answers, { industryType: type });
+  return score(framework, answers, { industryType: type, ...(measured ? { measured } : {}) });
 }

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { validateAnswer } from "../../assessments";
 import type { Text } from "../../assessments/types";
 import { EvidenceBlock, type EvidenceItem } from "~/components/EvidenceBlock";
+import { MeasuredLine } from "~/components/MeasuredEvidence";
 import { QuestionField } from "~/components/QuestionField";
 import { getDb } from "~/db/db.server";
 import { auditState } from "~/domain/audit-view.server";
@@ -16,6 +17,7 @@ import { useI18n } from "~/i18n/use-i18n";
 import { recordDecision } from "~/repos/audits.server";
 import { getAnswers } from "~/repos/assessments.server";
 import { listEvidence } from "~/repos/evidence.server";
+import { assessmentEvidence } from "~/telemetry/assessment-evidence.server";
 
 const MAX_TEXT = 2000;
 
@@ -32,9 +34,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   for (const e of await listEvidence(db, ctx.assessment.id)) {
     if (onPage.has(e.questionId)) (evidence[e.questionId] ??= []).push({ id: e.id, kind: e.kind, label: e.fileName ?? e.url ?? "", url: e.kind === "link" ? e.url : null, sizeBytes: e.sizeBytes });
   }
+  // What the lines measured when the self-assessment was submitted, with its mismatch flags.
+  const measured = (await assessmentEvidence(db, ctx.assessment, ctx.framework, state.self)).view;
   return {
     assessmentId: ctx.assessment.id,
     submitted: ctx.assessment.status === "submitted",
+    measured: { oee: measured.oee, items: Object.fromEntries(measured.items.filter((i) => onPage.has(i.questionId)).map((i) => [i.questionId, i])) },
     pageName: page.trail,
     prev: index > 0 ? pages[index - 1].id : null,
     next: index < pages.length - 1 ? pages[index + 1].id : null,
@@ -98,6 +103,7 @@ export default function AuditPage() {
           <input type="hidden" name="q" value={item.view.id} />
           <QuestionField question={item.view} disabled={false} autosave={false} error={result?.questionId === item.view.id ? result.message : null}>
             <p><strong>{t("audit.self")}:</strong> {pick(item.self)} {item.decision === null ? <span className="tag warn">{t("audit.undecided")}</span> : <span className={`tag ${item.decision === "adjust" ? "bad" : "ok"}`}>{t(item.decision === "adjust" ? "audit.adjust" : "audit.accept")}</span>}</p>
+            {d.measured.items[item.view.id] ? <MeasuredLine item={d.measured.items[item.view.id]} oee={d.measured.oee} /> : null}
             <EvidenceBlock questionId={item.view.id} items={item.evidence} canEdit={false} />
             <div className="checks" role="radiogroup" aria-label={t("audit.decision")}>
               <label><input type="radio" name="decision" value="accept" defaultChecked={item.decision !== "adjust"} /> {t("audit.accept")}</label>

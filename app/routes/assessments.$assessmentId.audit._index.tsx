@@ -13,6 +13,7 @@ import { useI18n } from "~/i18n/use-i18n";
 import { auditDecisions, auditedAnswers, latestAudit, listAudits, openAuditVersion, signAuditVersion } from "~/repos/audits.server";
 import { getAnswers } from "~/repos/assessments.server";
 import { saveResult } from "~/repos/results.server";
+import { measuredFor, storedSnapshot } from "~/telemetry/assessment-evidence.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await loadAssessmentContext(request, params.assessmentId, "audit");
@@ -31,6 +32,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     decided: state.decisions.size,
     undecided: Math.max(0, answered - state.decisions.size),
     level: state.auditedResult ? { value: state.auditedResult.level.value, name: state.auditedResult.level.name } : null,
+    // Answers the lines' measurements contradict: the consultant checks these first.
+    measuredMismatches: ((await storedSnapshot(db, ctx.assessment.id))?.result.evidence ?? []).filter((e) => e.mismatch).length,
     pages: questionnairePages(ctx.framework).map((p) => ({
       id: p.id,
       name: p.name,
@@ -55,7 +58,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!audit || audit.status !== "open") return data({ error: "audit.notSubmitted" as MessageKey }, { status: 409 });
     const self = await getAnswers(db, ctx.assessment.id);
     const decisions = await auditDecisions(db, audit.id);
-    const result = scoreAnswers(ctx.framework, auditedAnswers(self, decisions), ctx.assessment.industryType);
+    // The audited answers meet the same measurement the self-assessment was scored with.
+    const audited = auditedAnswers(self, decisions);
+    const measurement = (await storedSnapshot(db, ctx.assessment.id))?.snapshot ?? null;
+    const result = scoreAnswers(ctx.framework, audited, ctx.assessment.industryType, measuredFor(ctx.framework, measurement, audited));
     const implicitlyAccepted = Object.keys(self).filter((id) => !decisions.has(id)).length;
     await db.transaction().execute(async (trx) => {
       await signAuditVersion(trx, ctx.assessment, audit, ctx.user.id, { level: result.level.value, implicitlyAccepted });
@@ -76,6 +82,7 @@ export default function AuditOverview() {
     <section>
       <section className="card">
         <h2>{t("audit.title")} {d.audit ? <span className="tag">{t("audit.version", { version: d.audit.version })} · {t(`audit.status.${d.audit.status === "signed" ? "signed" : "open"}`)}</span> : null}</h2>
+        {d.measuredMismatches ? <p><span className="tag bad" data-testid="measured-flags">{t("ev.auditFlags", { n: d.measuredMismatches })}</span></p> : null}
         {d.level ? <p data-testid="audited-level">{t("audit.levelNow", { level: levelLabel(t, pick, d.level.value, d.level.name) })}</p> : null}
         {d.audit?.status === "signed" ? (
           <p className="notice ok" data-testid="signed-notice">

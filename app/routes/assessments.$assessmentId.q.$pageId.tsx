@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-ru
 import type { Text } from "../../assessments/types";
 import { allows } from "~/access/access.server";
 import { EvidenceBlock, EvidenceForms, type EvidenceItem } from "~/components/EvidenceBlock";
+import { MeasuredLine } from "~/components/MeasuredEvidence";
 import { ProgressBar } from "~/components/ProgressBar";
 import { QuestionField } from "~/components/QuestionField";
 import { getDb } from "~/db/db.server";
@@ -14,6 +15,7 @@ import { badRequest, notFound } from "~/http.server";
 import { useI18n } from "~/i18n/use-i18n";
 import { getAnswers, saveAnswers } from "~/repos/assessments.server";
 import { listEvidence } from "~/repos/evidence.server";
+import { assessmentEvidence } from "~/telemetry/assessment-evidence.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await loadAssessmentContext(request, params.assessmentId, "read");
@@ -31,6 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     (evidence[e.questionId] ??= []).push({ id: e.id, kind: e.kind, label: e.fileName ?? e.url ?? "", url: e.kind === "link" ? e.url : null, sizeBytes: e.sizeBytes });
   }
   const query = new URL(request.url).searchParams;
+  // Measured values beside the claims (a draft is measured now; a submitted assessment shows what was stored).
+  const measured = (await assessmentEvidence(db, ctx.assessment, ctx.framework, answers)).view;
   return {
     assessmentId: ctx.assessment.id,
     canEdit: ctx.assessment.status === "draft" && allows(ctx.relation, "write"),
@@ -50,6 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     next: index < pages.length - 1 ? pages[index + 1].id : null,
     evidence,
     evidenceError: { code: query.get("evidenceError"), questionId: query.get("eq") },
+    measured: { oee: measured.oee, items: Object.fromEntries(measured.items.filter((i) => onPage.has(i.questionId)).map((i) => [i.questionId, i])) },
   };
 }
 
@@ -122,6 +127,7 @@ export default function QuestionnairePage() {
                 error={errors[q.id] ?? null}
                 submitted={result?.submitted?.[q.id]}
               >
+                {d.measured.items[q.id] ? <MeasuredLine item={d.measured.items[q.id]} oee={d.measured.oee} /> : null}
                 <EvidenceBlock
                   questionId={q.id}
                   items={d.evidence[q.id] ?? []}

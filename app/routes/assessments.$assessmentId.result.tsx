@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { peerBenchmark } from "~/bureau/peers.server";
 import { BarChart, RadarChart, TrendChart } from "~/components/Charts";
 import { PeerBenchmarkPanel } from "~/components/PeerBenchmarkPanel";
+import { MeasuredSection } from "~/components/MeasuredEvidence";
 import { GateTable, LevelBadge, ReasonList, Roadmap, levelLabel } from "~/components/ResultParts";
 import { getDb } from "~/db/db.server";
 import { nowIso } from "~/db/ids.server";
@@ -10,14 +11,19 @@ import { loadAssessmentContext } from "~/domain/assessment-context.server";
 import { latestSignedResult, selfResult } from "~/domain/results-query.server";
 import { resultView } from "~/domain/result-view.server";
 import { useI18n } from "~/i18n/use-i18n";
+import { getAnswers } from "~/repos/assessments.server";
 import { resultHistory } from "~/repos/results.server";
+import { assessmentEvidence } from "~/telemetry/assessment-evidence.server";
 
 export const meta: MetaFunction = () => [{ title: "评估结果 · 智评 Zhiping" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await loadAssessmentContext(request, params.assessmentId, "read");
   const db = await getDb();
-  const { result, provisional } = await selfResult(db, ctx.assessment, ctx.framework);
+  const { result: scored, provisional } = await selfResult(db, ctx.assessment, ctx.framework);
+  // Measured evidence: as stored with a submitted result; for a draft measured now and fused into its score.
+  const evidence = await assessmentEvidence(db, ctx.assessment, ctx.framework, provisional ? await getAnswers(db, ctx.assessment.id) : {});
+  const result = evidence.fused ?? scored;
   const audited = await latestSignedResult(db, ctx.assessment.id);
   const history = await resultHistory(db, ctx.org.id, ctx.framework.id);
   return {
@@ -26,6 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     framework: { name: ctx.framework.name, version: result.frameworkVersion },
     provisional,
     view: resultView(ctx.framework, result),
+    measured: evidence.view,
     audited: audited ? { version: audited.version, signedAt: audited.signedAt, level: audited.result.level.value, name: audited.result.level.name } : null,
     peers: await peerBenchmark(db, ctx.org, result),
     history: history.map((h) => ({ assessmentId: h.assessmentId, at: h.submittedAt ?? h.scoredAt, level: h.level, score: h.totalScore, max: h.totalMax })),
@@ -76,6 +83,7 @@ export default function Result() {
       {v.level.reasons.length > 0 ? (
         <section className="card"><ReasonList reasons={v.level.reasons} empty="" /></section>
       ) : null}
+      <MeasuredSection view={d.measured} />
       <div className="grid">
         <section className="card">
           <h2>{t("result.radar")}</h2>

@@ -11,11 +11,15 @@ import type { MessageKey } from "~/i18n/i18n";
 import { useI18n } from "~/i18n/use-i18n";
 import { getAnswers, getAssessment, markSubmitted } from "~/repos/assessments.server";
 import { saveResult } from "~/repos/results.server";
+import { liveEvidence } from "~/telemetry/assessment-evidence.server";
+import { saveMeasurement } from "~/telemetry/evidence.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await loadAssessmentContext(request, params.assessmentId, "read");
   const answers = await getAnswers(await getDb(), ctx.assessment.id);
-  const result = scoreAnswers(ctx.framework, answers, ctx.assessment.industryType);
+  // The provisional level with what the lines measure (fused as the framework says), as submission will score it.
+  const fused = ctx.assessment.status === "draft" ? (await liveEvidence(await getDb(), ctx.assessment, ctx.framework, answers)).fused : null;
+  const result = fused ?? scoreAnswers(ctx.framework, answers, ctx.assessment.industryType);
   const missing = questionnairePages(ctx.framework)
     .map((p) => ({
       pageId: p.id,
@@ -38,13 +42,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = await getDb();
   if (ctx.assessment.status !== "draft") return data({ error: "review.alreadySubmitted" as MessageKey }, { status: 409 });
   const answers = await getAnswers(db, ctx.assessment.id);
-  const result = scoreAnswers(ctx.framework, answers, ctx.assessment.industryType);
+  // Measured now over the stated window, scored with the answers, and stored with the result (explainable later).
+  const evidence = await liveEvidence(db, ctx.assessment, ctx.framework, answers);
+  const result = evidence.fused ?? scoreAnswers(ctx.framework, answers, ctx.assessment.industryType);
   if (result.completeness.answered < result.completeness.total) return data({ error: "review.incomplete" as MessageKey }, { status: 400 });
   await db.transaction().execute(async (trx) => {
     // Re-read inside the transaction: two submissions racing must not both store a result.
     const current = await getAssessment(trx, ctx.assessment.id);
     if (!current || current.status !== "draft") return;
-    await saveResult(trx, current, "self", 0, result);
+    const resultId = await saveResult(trx, current, "self", 0, result);
+    if (evidence.snapshot) await saveMeasurement(trx, resultId, current.organizationId, evidence.snapshot);
     await markSubmitted(trx, current, ctx.user.id);
   });
   throw redirect(`/assessments/${ctx.assessment.id}/result`);

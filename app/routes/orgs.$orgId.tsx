@@ -25,6 +25,7 @@ export default function OrganizationFrame() {
         <NavLink to={`/orgs/${org.id}/profile`} className={cls}>{t("org.tabs.profile")}</NavLink>
         {can.grant ? <NavLink to={`/orgs/${org.id}/access`} className={cls}>{t("org.tabs.access")}</NavLink> : null}
         {can.write ? <NavLink to={`/orgs/${org.id}/tokens`} className={cls}>{t("org.tabs.tokens")}</NavLink> : null}
+        <NavLink to={`/orgs/${org.id}/lines`} className={cls}>{t("org.tabs.lines")}</NavLink>
         <NavLink to={`/orgs/${org.id}/trail`} className={cls}>{t("org.tabs.trail")}</NavLink>
       </nav>
       <Outlet />

@@ -1,10 +1,19 @@
-// `zhiping demo`: migrates and seeds the database (idempotent), starts the demo's processes and prints the
-// URL and the logins. Every process is one entry in `demoProcesses()`: the ingest service and the
-// simulated line join the demo by adding their entries there.
+// `zhiping demo`: migrates and seeds the database (idempotent), writes the demo ingest's configuration (the
+// simulated line, with the registry exported from the web app's registration of the demo enterprise),
+// starts the demo's processes and prints the URLs and the logins. Every process is one entry in
+// `demoProcesses()`; Ctrl+C stops them all.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Kysely } from "kysely";
+import YAML from "yaml";
 import { configFromEnv, dataDir, openDatabase } from "../../app/db/connection.server";
-import { DEMO_PASSWORD, DEMO_USERS } from "./demo-data";
+import type { DB } from "../../app/db/schema";
+import { getEnterprise, listLines } from "../../app/telemetry/lines.server";
+import { registryConfigOf } from "../../app/telemetry/registry-yaml.server";
+import { DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, demoOrganizationId } from "./demo-data";
+import { DEMO_LINE_ID, DEMO_SME_DRAFT, demoIngestConfig } from "../demo/line";
 import { seedDemo } from "./seed";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -16,16 +25,81 @@ export interface DemoProcess {
   env?: Record<string, string>;
 }
 
-export function demoProcesses(port: string, host: string): DemoProcess[] {
+/** Where the demo's telemetry lives and how the web app finds it. */
+export interface DemoTelemetry {
+  /** The generated ingest.yaml. */
+  ingestConfig: string;
+  /** The embedded telemetry store the ingest writes and the web app reads. */
+  storePath: string;
+  /** The ingest's /healthz. */
+  statusUrl: string;
+}
+
+export function demoProcesses(port: string, host: string, telemetry?: DemoTelemetry): DemoProcess[] {
   return [
     {
       name: "web",
       command: process.execPath,
       // node on remix-serve's cli directly: killing an `npx` wrapper would leave the server running.
       args: [fileURLToPath(new URL("../../node_modules/@remix-run/serve/dist/cli.js", import.meta.url)), "build/index.js"],
-      env: { PORT: port, HOST: host },
+      env: {
+        PORT: port,
+        HOST: host,
+        ...(telemetry ? { ZHIPING_TELEMETRY_STORE: telemetry.storePath, ZHIPING_INGEST_STATUS_URL: telemetry.statusUrl } : {}),
+      },
     },
+    ...(telemetry
+      ? [
+          {
+            // The ingest with the simulated line (OPC UA server + Sparkplug edge), the sources reading it, the store.
+            name: "ingest",
+            command: process.execPath,
+            args: [fileURLToPath(new URL("../zhiping.mjs", import.meta.url)), "ingest", "--config", telemetry.ingestConfig],
+          },
+        ]
+      : []),
   ];
+}
+
+export interface DemoPorts {
+  ingestHttp: number;
+  opcua: number;
+  broker: number;
+}
+
+function portFrom(env: string | undefined, fallback: number, name: string): number {
+  if (env === undefined || env.trim() === "") return fallback;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port number (1–65535), got "${env}"`);
+  return n;
+}
+
+export function demoPortsFromEnv(env: NodeJS.ProcessEnv = process.env): DemoPorts {
+  return {
+    ingestHttp: portFrom(env.ZHIPING_DEMO_INGEST_PORT, 9464, "ZHIPING_DEMO_INGEST_PORT"),
+    opcua: portFrom(env.ZHIPING_DEMO_OPCUA_PORT, 4840, "ZHIPING_DEMO_OPCUA_PORT"),
+    broker: portFrom(env.ZHIPING_DEMO_MQTT_PORT, 11883, "ZHIPING_DEMO_MQTT_PORT"),
+  };
+}
+
+/**
+ * Writes the demo ingest's configuration under `<root>/demo-ingest/` with the registry the web app exports
+ * for the demo enterprise. The simulated telemetry (spool and store) is removed first: the history is
+ * written anew at every start, so re-running the demo never mixes two simulations in one store.
+ */
+export async function prepareDemoTelemetry(db: Kysely<DB>, root: string, ports: DemoPorts, history = "7d"): Promise<DemoTelemetry> {
+  const orgId = demoOrganizationId(0);
+  const enterprise = await getEnterprise(db, orgId);
+  if (!enterprise) throw new Error("the demo enterprise has no telemetry id: seed the demo first");
+  const registry = registryConfigOf(enterprise.enterpriseKey, DEMO_ENTERPRISES[0].name, await listLines(db, orgId));
+  const folder = resolve(root, "demo-ingest");
+  const data = resolve(folder, "data");
+  rmSync(data, { recursive: true, force: true });
+  mkdirSync(data, { recursive: true });
+  const config = demoIngestConfig({ dataDir: data, httpPort: ports.ingestHttp, opcuaPort: ports.opcua, brokerPort: ports.broker, history, registry });
+  const file = resolve(folder, "ingest.yaml");
+  writeFileSync(file, `# Generated by \`zhiping demo\` at every start (the registry is the web app's registration of the demo enterprise).\n${YAML.stringify(config, { lineWidth: 0 })}`);
+  return { ingestConfig: file, storePath: resolve(data, "embedded/telemetry.sqlite"), statusUrl: `http://127.0.0.1:${ports.ingestHttp}/healthz` };
 }
 
 const GRACE_MS = 6_000;
@@ -33,24 +107,32 @@ const GRACE_MS = 6_000;
 export async function main(_argv: string[]): Promise<number> {
   const port = process.env.PORT ?? "3000";
   const host = process.env.HOST ?? "127.0.0.1";
+  const ports = demoPortsFromEnv();
   const database = await openDatabase(configFromEnv());
+  let telemetry: DemoTelemetry;
   try {
     const summary = await seedDemo(database.db);
     const levels = Object.entries(summary.levels).sort().map(([k, v]) => `${k} ${v}`).join(", ");
     console.log(`[demo] database ready (${database.dialect}${database.dialect === "sqlite" ? ` in ${dataDir()}/` : ""}); latest CMMM levels of the 30 demo enterprises: ${levels}`);
+    telemetry = await prepareDemoTelemetry(database.db, resolve(ROOT, dataDir()), ports);
+    console.log(`[demo] ingest configuration: ${telemetry.ingestConfig} (7 days of history are written first, about 15 s)`);
   } finally {
     await database.close();
   }
 
   const children: ChildProcess[] = [];
-  for (const p of demoProcesses(port, host)) {
+  for (const p of demoProcesses(port, host, telemetry)) {
     const child = spawn(p.command, p.args, { cwd: ROOT, env: { ...process.env, ...p.env }, stdio: ["ignore", "ignore", "inherit"] });
     child.on("exit", (code, signal) => console.log(`[demo] ${p.name} stopped (${signal ?? code})`));
     children.push(child);
   }
 
   const url = `http://${host}:${port}`;
+  const org = demoOrganizationId(0);
   console.log(`\n  智评 Zhiping demo: ${url}\n`);
+  console.log(`  Live line dashboard:   ${url}/orgs/${org}/lines/${DEMO_LINE_ID}/dashboard`);
+  console.log(`  Measured evidence:     ${url}/assessments/${DEMO_SME_DRAFT(org)}/q/basis (owner@zhiping.demo)`);
+  console.log(`  Ingest status:         ${telemetry.statusUrl}  (OPC UA opc.tcp://127.0.0.1:${ports.opcua}, MQTT mqtt://127.0.0.1:${ports.broker})\n`);
   console.log(`  Logins (password for all: ${DEMO_PASSWORD})`);
   for (const u of DEMO_USERS) console.log(`    ${u.role.padEnd(15)} ${u.email.padEnd(26)} ${u.name}`);
   console.log("\n  Ctrl+C stops the demo.\n");

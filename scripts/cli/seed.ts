@@ -18,6 +18,7 @@ import { addMembership, createUser } from "../../app/repos/users.server";
 import { score } from "../../assessments";
 import { answersAtLevel, generateAnswers, prng } from "./demo-answers";
 import { DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, demoOrganizationId } from "./demo-data";
+import { seedDemoSmeDraft, seedDemoTelemetry } from "../demo/line";
 import { seedBureauDemo } from "./demo-bureau";
 
 const DAY = 24 * 3600 * 1000;
@@ -132,6 +133,11 @@ export async function seedDemo(db: Kysely<DB>, now = Date.now()): Promise<SeedSu
     await saveAnswers(db, (await getAssessment(db, draftId))!, Object.entries(answers).map(([questionId, value]) => ({ questionId, value })), owner.id);
     summary.created.assessments++;
   }
+
+  // The owner's company runs the simulated line (and a line whose gateway is not connected yet) and has a
+  // complete SME self-check whose claims the measurements can be set against.
+  await seedDemoTelemetry(db, ownerOrg, owner.id);
+  if (await seedDemoSmeDraft(db, ownerOrg, sme, owner.id)) summary.created.assessments++;
 
   // Peers of the demo enterprise and 未来工厂 histories for the bureau portfolio.
   const bureau = await seedBureauDemo(db, admin.id, now, { seedSubmitted, backdate });

@@ -174,11 +174,11 @@ for (const target of databaseTargets()) describe(`accounts, sessions and the API
     expect((await call(apiList.loader, { path: "/api/v1/assessments", headers: auth })).status).toBe(401);
   });
 
-  it("serves an OpenAPI 3.1 document describing the three API paths with the request's origin", async () => {
+  it("serves an OpenAPI 3.1 document describing the API paths with the request's origin", async () => {
     const doc = (await call(openapi.loader, { path: "/api/openapi.json" })).data as any;
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.servers).toEqual([{ url: ORIGIN }]);
-    expect(Object.keys(doc.paths)).toEqual(["/api/v1/assessments", "/api/v1/assessments/{assessmentId}", "/api/v1/assessments/{assessmentId}/result"]);
+    expect(Object.keys(doc.paths)).toEqual(["/api/v1/assessments", "/api/v1/assessments/{assessmentId}", "/api/v1/assessments/{assessmentId}/result", "/api/v1/telemetry/lines"]);
     // every $ref points at a schema that exists
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]);
     for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();

@@ -18,6 +18,8 @@ import { grantConsultant } from "~/repos/grants.server";
 import { saveResult } from "~/repos/results.server";
 import { createApiToken } from "~/repos/tokens.server";
 import { scoreAnswers, frameworkFor } from "~/domain/engine.server";
+import { createGateway, listGateways } from "~/telemetry/gateways.server";
+import { createLine, getEnterprise, listLines, saveMachine, saveSignal, setEnterprise } from "~/telemetry/lines.server";
 
 const FIXTURES = fileURLToPath(new URL("../../unit/app/fixtures", import.meta.url));
 const routes = import.meta.glob("../../../app/routes/*.{ts,tsx}", { eager: true }) as Record<string, { loader?: unknown; action?: unknown }>;
@@ -37,6 +39,7 @@ const EXPECTED: Record<string, Kind> = {
   "api.v1.assessments._index.ts": "api-list",
   "api.v1.assessments.$assessmentId._index.ts": "api-tenant",
   "api.v1.assessments.$assessmentId.result.ts": "api-tenant",
+  "api.v1.telemetry.lines.ts": "api-list",
   "assessments.$assessmentId.tsx": "tenant",
   "bureau._index.tsx": "own",
   "bureau.export[.]csv.ts": "own",
@@ -60,6 +63,12 @@ const EXPECTED: Record<string, Kind> = {
   "orgs.$orgId.tsx": "tenant",
   "orgs.$orgId._index.tsx": "tenant",
   "orgs.$orgId.access.tsx": "tenant",
+  "orgs.$orgId.lines._index.tsx": "tenant",
+  "orgs.$orgId.lines.$lineId._index.tsx": "tenant",
+  "orgs.$orgId.lines.$lineId.dashboard.tsx": "tenant",
+  "orgs.$orgId.lines.$lineId.dashboard.stream.ts": "tenant",
+  "orgs.$orgId.lines.gateways.tsx": "tenant",
+  "orgs.$orgId.lines.registry[.]yaml.ts": "tenant",
   "orgs.$orgId.profile.tsx": "tenant",
   "orgs.$orgId.tokens.tsx": "tenant",
   "orgs.$orgId.trail.tsx": "tenant",
@@ -77,6 +86,11 @@ const A = {
   evidenceUrl: "https://a.example/MARKER-A-LINK",
   auditComment: "MARKER-A-AUDIT-COMMENT",
   tokenName: "MARKER-A-TOKEN",
+  enterpriseKey: "marker-a-ent",
+  lineName: "MARKER-A-LINE",
+  machineName: "MARKER-A-MACHINE",
+  signalKey: "MARKER-A-SIGNAL",
+  gatewayName: "marker-a-gw",
 };
 
 function pathFor(file: string, params: Record<string, string>): string {
@@ -90,7 +104,10 @@ function pathFor(file: string, params: Record<string, string>): string {
 
 for (const target of databaseTargets()) describe(`tenant isolation over every route on ${target.name}`, () => {
   let app: TestApp;
-  let ids: { orgA: string; orgB: string; assessmentA: string; evidenceA: string; linkA: string; grantA: string; tokenA: string; pageId: string };
+  let ids: {
+    orgA: string; orgB: string; assessmentA: string; evidenceA: string; linkA: string; grantA: string; tokenA: string; pageId: string;
+    lineA: string; machineA: string; signalA: string; gatewayA: string;
+  };
   let foreign: Array<{ who: string; cookie: string }>;
   let tokenB: string;
   let aMemberId: string;
@@ -130,6 +147,17 @@ for (const target of databaseTargets()) describe(`tenant isolation over every ro
     await signAuditVersion(db, assessment, audit, aConsultant.id, { level: 1, implicitlyAccepted: 7 });
     await saveResult(db, assessment, "audit", 1, scoreAnswers(fw, { ...typed, production: { type: "sceneLevel", value: 1 } } as any, "discrete"));
     const tokenA = (await createApiToken(db, orgA, A.tokenName, aMember.id)).id;
+    // A's telemetry registration: its id, a line with a machine and a signal, an MQTT gateway.
+    await setEnterprise(db, orgA, { enterpriseKey: A.enterpriseKey, sparkplugGroup: A.enterpriseKey, topicRoot: `factory/${A.enterpriseKey}` }, aMember.id);
+    const lineA = await createLine(db, orgA, { lineKey: "a-line", name: A.lineName, calendar: { timeZone: "Asia/Shanghai", dayStart: "00:00", shifts: [] }, realtimeBucketS: 60, sources: [] }, aMember.id);
+    if (!lineA.ok) throw new Error("A's line");
+    const noRoles = { state: null, good: null, total: null, bad: null, energy: null, heartbeat: null };
+    const machineA = await saveMachine(db, orgA, lineA.id, null, { machineKey: "a-m1", name: A.machineName, idealCycleTimeS: 30, stateMapping: { preset: "opc40001" }, roles: noRoles }, aMember.id);
+    if (!machineA.ok) throw new Error("A's machine");
+    const signalA = await saveSignal(db, orgA, lineA.id, machineA.id, null, { signalKey: A.signalKey, kind: "state", unit: null, addresses: {} }, aMember.id);
+    if (!signalA.ok) throw new Error("A's signal");
+    const gatewayA = await createGateway(db, orgA, A.gatewayName, "mqtt", aMember.id);
+    if (!gatewayA.ok) throw new Error("A's gateway");
 
     // The other tenants.
     const bob = await makeUser("member", { organizationId: orgB, name: "乙用户" });
@@ -139,8 +167,10 @@ for (const target of databaseTargets()) describe(`tenant isolation over every ro
     const bAssessment = await createAssessment(db, { organizationId: orgB, frameworkId: fw.id, frameworkVersion: fw.version, industryType: "discrete", actorId: bob.id });
     expect(bAssessment).not.toBe(assessmentA);
     tokenB = (await createApiToken(db, orgB, "乙令牌", bob.id)).token;
+    await setEnterprise(db, orgB, { enterpriseKey: "b-ent", sparkplugGroup: "b-ent", topicRoot: "factory/b-ent" }, bob.id);
+    await createLine(db, orgB, { lineKey: "b-line", name: "乙产线", calendar: { timeZone: "Asia/Shanghai", dayStart: "00:00", shifts: [] }, realtimeBucketS: 60, sources: [] }, bob.id);
     foreign = [{ who: "member of B", cookie: bob.cookie }, { who: "consultant of B", cookie: carl.cookie }, { who: "bureau admin of 余姚", cookie: dora.cookie }];
-    ids = { orgA, orgB, assessmentA, evidenceA, linkA, grantA, tokenA, pageId: "basic" };
+    ids = { orgA, orgB, assessmentA, evidenceA, linkA, grantA, tokenA, pageId: "basic", lineA: lineA.id, machineA: machineA.id, signalA: signalA.id, gatewayA: gatewayA.id };
   });
 
   afterAll(async () => {
@@ -160,12 +190,15 @@ for (const target of databaseTargets()) describe(`tenant isolation over every ro
       grantId: ids.grantA, tokenId: ids.tokenA, evidenceId: ids.evidenceA, questionId: "net", q: "net", decision: "accept", comment: "x", evidenceChecked: "x",
       frameworkId: "mini-sme", name: "hijacked 名称", industryCode: "C34", districtCode: "330212", employees: "1", revenueBand: "lt5m", email: "x@example.test",
       "a:net": "none", returnTo: "/", url: "https://evil.example/", format: "csv",
+      machineId: ids.machineA, signalId: ids.signalA, gatewayId: ids.gatewayA, enterpriseKey: "hijacked", lineKey: "hijacked", machineKey: "hijacked",
+      signalKey: "hijacked", kind: "mqtt", yaml: "registry: { enterprises: [{ id: hijacked, lines: [{ id: x }] }] }",
     };
-    return ["save", "next", "review", "autosave", "revoke", "signoff", "start", "create", "remove", "link", "grant", ""].map((intent) => ({ ...common, intent }));
+    const telemetry = ["enterprise", "createLine", "import", "updateLine", "removeLine", "saveMachine", "removeMachine", "saveSignal", "removeSignal"];
+    return ["save", "next", "review", "autosave", "revoke", "signoff", "start", "create", "remove", "link", "grant", "", ...telemetry].map((intent) => ({ ...common, intent }));
   }
 
   it("answers 404 to other tenants for every loader and action about A's objects, and 403 on admin pages", async () => {
-    const params = { orgId: ids.orgA, assessmentId: ids.assessmentA, evidenceId: ids.evidenceA, pageId: ids.pageId, format: "csv" };
+    const params = { orgId: ids.orgA, assessmentId: ids.assessmentA, evidenceId: ids.evidenceA, pageId: ids.pageId, format: "csv", lineId: ids.lineA };
     for (const [path, mod] of Object.entries(routes)) {
       const file = path.split("/").pop()!;
       const kind = EXPECTED[file];
@@ -237,7 +270,7 @@ for (const target of databaseTargets()) describe(`tenant isolation over every ro
   });
 
   it("leaked not one byte of A's data in any of those responses", () => {
-    const secrets = [...Object.values(A), ids.assessmentA, ids.evidenceA, ids.linkA, ids.grantA, ids.tokenA];
+    const secrets = [...Object.values(A), ids.assessmentA, ids.evidenceA, ids.linkA, ids.grantA, ids.tokenA, ids.lineA, ids.machineA, ids.signalA, ids.gatewayA];
     for (const { route, fn, who, outcome } of outcomes) {
       const headers = JSON.stringify([...outcome.headers.entries()]);
       for (const secret of secrets) {
@@ -256,6 +289,10 @@ for (const target of databaseTargets()) describe(`tenant isolation over every ro
     expect(await db.selectFrom("audit").select("version").where("assessmentId", "=", ids.assessmentA).execute()).toHaveLength(1);
     const answer = await db.selectFrom("answer").select("value").where("assessmentId", "=", ids.assessmentA).where("questionId", "=", "net").executeTakeFirstOrThrow();
     expect(JSON.parse(answer.value)).toEqual({ type: "single", value: "workshop" });
+    const lines = await listLines(db, ids.orgA);
+    expect(lines.map((l) => [l.id, l.name, l.machines.map((m) => [m.id, m.name, m.signals.map((x) => x.id)])])).toEqual([[ids.lineA, A.lineName, [[ids.machineA, A.machineName, [ids.signalA]]]]]);
+    expect((await getEnterprise(db, ids.orgA))?.enterpriseKey).toBe(A.enterpriseKey);
+    expect((await listGateways(db, ids.orgA)).map((g) => [g.id, g.revokedAt])).toEqual([[ids.gatewayA, null]]);
     const actors = await db.selectFrom("auditEvent").select("actorId").distinct().where("organizationId", "=", ids.orgA).execute();
     const foreignActors = actors.map((a) => a.actorId).filter((id) => id !== null && id !== aMemberId);
     // only A's member and A's consultant ever acted on A

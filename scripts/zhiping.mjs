@@ -12,6 +12,7 @@ const commands = {
   demo: ["../scripts/cli/demo.ts", "start the demo: web + ingest + simulated line"],
   db: ["../scripts/cli/db.ts", "database schema: zhiping db migrate"],
   seed: ["../scripts/cli/seed.ts", "add the demo enterprises, users and assessments (idempotent)"],
+  gateways: ["../scripts/cli/gateways.ts", "broker files for gateways: zhiping gateways mosquitto --out DIR"],
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -64,6 +64,7 @@ export function BureauProgress(props: { progress: { months: string[]; series: Ar
         series={props.progress.series.map((s) => ({ label: rungLabel(i18n, s.rung, props.ladderLevels), values: s.values }))}
         label={t("bureau.progress.title")}
       />
+      <p className="muted small">{t("bureau.progress.scopeNote")}</p>
     </section>
   );
 }

@@ -62,6 +62,7 @@ export const bureauMessages = {
   "bureau.targets.unmeasured": ["暂无数据", "No data yet"],
   "bureau.targets.none": ["尚未设定目标。", "No targets yet."],
   "bureau.progress.title": ["达标企业累计（按月）", "Enterprises meeting each rung, cumulative by month"],
+  "bureau.progress.scopeNote": ["目标进度与累计曲线按整个辖区统计，不随上方筛选变化。", "Targets and this chart count your whole area; the filters above do not change them."],
   "bureau.metric.newWorkshopOrFactory": ["新增数字化车间/智能工厂（满足申报条件）", "New digital workshops / smart factories (meeting the conditions)"],
   "bureau.metric.newFutureFactory": ["新增未来工厂（满足申报条件）", "New future factories (meeting the conditions)"],
   "bureau.metric.smeOnCloud": ["上云中小企业", "SMEs on cloud"],

@@ -36,6 +36,32 @@ export function partsFromReadings(before: Sample | null, readings: ReadonlyArray
   return { before, first: readings[0] ? { time: readings[0].time, value: readings[0].value } : null, counts, rises, drops };
 }
 
+/** The first and last usable reading of a counter in one grid bucket (buckets in time order). */
+export interface BucketEnds {
+  start: number;
+  first: number;
+  last: number;
+}
+
+/**
+ * Rises per bucket from its first and last readings and the drops: the steps counted in a bucket (from the
+ * previous bucket's last reading, or its own first for the first bucket, to its last) add up to the
+ * difference of those readings; the rises are that sum minus the drops (each `to − from`, negative).
+ */
+export function risesFromBucketEnds(ends: readonly BucketEnds[], drops: CounterParts["drops"], grid: Grid): Map<number, number> {
+  const dropped = new Map<number, number>();
+  for (const d of drops) {
+    const b = bucketStart(grid, d.time);
+    dropped.set(b, (dropped.get(b) ?? 0) + (d.to - d.from));
+  }
+  const rises = new Map<number, number>();
+  ends.forEach((e, i) => {
+    const from = i === 0 ? e.first : ends[i - 1].last;
+    rises.set(e.start, e.last - from - (dropped.get(e.start) ?? 0));
+  });
+  return rises;
+}
+
 export function assembleCounter(parts: CounterParts, grid: Grid, rolloverAt: number | undefined): CounterSeries {
   const buckets = new Map<number, { increase: number; samples: number }>();
   for (const [start, samples] of parts.counts) buckets.set(start, { increase: parts.rises.get(start) ?? 0, samples });

@@ -2,15 +2,16 @@
 // of the `sample` primary key (series, time): counter steps come from a LAG window over that range and are
 // summed per grid bucket by integer arithmetic on `time`; the last reading before a window is a backward
 // index seek; live buckets are counted by hopping from bucket to bucket (one seek per live bucket).
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 import { existsSync } from "node:fs";
 import type { Sample, Window } from "../../assessments/kpi";
-import { TelemetryStore } from "../sinks/embedded/store";
+import type { TelemetryStore } from "../sinks/embedded/store";
 import type { SignalKind } from "../core/types";
 import type { Grid } from "./calendar";
 import { bucketStart } from "./calendar";
 import { assembleCounter, partsFromReadings } from "./counter-series";
 import {
+  compareSeen,
   checkGrid,
   checkResample,
   checkWindow,
@@ -81,21 +82,31 @@ export class EmbeddedTelemetryReader implements TelemetryReader {
   readonly store = "embedded";
   private readonly db: Database.Database;
   private readonly st: { [K in keyof typeof SQL]: Database.Statement };
-  private readonly owned: TelemetryStore | null;
+  private readonly owned: Database.Database | null;
 
   /** Reads an open store (the one a sink writes) or opens the file at `path` read-only. */
   constructor(source: TelemetryStore | string) {
     if (typeof source === "string") {
       if (!existsSync(source)) throw new TelemetryQueryError(`telemetry store ${source} does not exist`);
       try {
-        this.owned = new TelemetryStore(source, { readonly: true });
+        this.owned = new Database(source, { readonly: true, fileMustExist: true });
+        this.owned.pragma("busy_timeout = 10000");
       } catch (err) {
         throw new TelemetryQueryError(`cannot open the telemetry store ${source}: ${(err as Error).message}`, { cause: err });
       }
     } else this.owned = null;
-    this.db = (this.owned ?? (source as TelemetryStore)).db;
-    const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('series', 'sample')").pluck().all();
-    if (tables.length !== 2) throw new TelemetryQueryError(`${this.db.name} is not a telemetry store (no series/sample tables)`);
+    this.db = this.owned ?? (source as TelemetryStore).db;
+    let tables: unknown[];
+    try {
+      tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('series', 'sample')").pluck().all();
+    } catch (err) {
+      this.owned?.close();
+      throw new TelemetryQueryError(`cannot read the telemetry store ${this.db.name}: ${(err as Error).message}`, { cause: err });
+    }
+    if (tables.length !== 2) {
+      this.owned?.close();
+      throw new TelemetryQueryError(`${this.db.name} is not a telemetry store (no series/sample tables)`);
+    }
     this.st = Object.fromEntries(Object.entries(SQL).map(([k, q]) => [k, this.db.prepare(q)])) as EmbeddedTelemetryReader["st"];
   }
 
@@ -178,14 +189,16 @@ export class EmbeddedTelemetryReader implements TelemetryReader {
       const resample = { everyMs: every, offsetMs: grid.offsetMs % every };
       for (let start = bucketStart(resample, window.from); start < window.to; start += every) {
         const from = Math.max(start, window.from);
-        const next = this.st.anyFrom.pluck().get(id, from, window.to) as number | undefined;
-        if (next === undefined) break; // nothing more in the window
-        if (next >= start + every) {
-          start = bucketStart(resample, next) - every; // skip the silent buckets in one seek
+        const end = Math.min(start + every, window.to);
+        const value = numeric(this.st.lastInBucket.pluck().get(id, from, end));
+        if (value !== null) {
+          readings.push({ time: from, value });
           continue;
         }
-        const value = numeric(this.st.lastInBucket.pluck().get(id, from, Math.min(start + every, window.to)));
-        if (value !== null) readings.push({ time: from, value });
+        // A silent bucket: jump to the next reading in one seek rather than trying every bucket on the way.
+        const next = this.st.anyFrom.pluck().get(id, end, window.to) as number | undefined;
+        if (next === undefined) break;
+        start = bucketStart(resample, next) - every;
       }
     }
     return assembleCounter(partsFromReadings(before, readings, grid), grid, s.rolloverAt);
@@ -204,7 +217,7 @@ export class EmbeddedTelemetryReader implements TelemetryReader {
       const known = latest.get(key);
       if (!known || known.lastSeen < time) latest.set(key, seen);
     }
-    return [...latest.values()].sort((a, b) => (a.machine + a.signal + a.kind < b.machine + b.signal + b.kind ? -1 : 1));
+    return [...latest.values()].sort(compareSeen);
   }
 
   async liveBuckets(scope: LineScope, signals: readonly SignalSelector[], window: Window, grid: Grid): Promise<Map<string, number>> {

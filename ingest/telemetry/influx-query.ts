@@ -54,7 +54,7 @@ interface StatementResult {
   error?: string;
 }
 
-/** Statements per request: one round trip for a KPI step, small enough to keep an answer's JSON modest. */
+/** Statements per request: few round trips for a KPI step, small enough to keep an answer's JSON modest. */
 const STATEMENTS_PER_REQUEST = 100;
 
 export class InfluxQueryClient {
@@ -79,20 +79,35 @@ export class InfluxQueryClient {
     return this.config.retentionPolicy ? `${ident(this.config.retentionPolicy)}.${ident(measurement)}` : ident(measurement);
   }
 
-  /** Runs the statements (several per request) and returns each one's series; a failed statement throws. */
+  /**
+   * Runs the statements and returns each one's series; a failed statement throws. They go in two requests at
+   * once (InfluxDB runs each request's statements one after the other, on one core), at most 100 per request.
+   */
   async run(statements: readonly string[], purpose: string): Promise<InfluxSeries[][]> {
-    const out: InfluxSeries[][] = [];
-    for (let i = 0; i < statements.length; i += STATEMENTS_PER_REQUEST) {
-      const chunk = statements.slice(i, i + STATEMENTS_PER_REQUEST);
-      const results = await this.request(chunk.join(";\n"), purpose);
-      if (results.length !== chunk.length)
-        throw new TelemetryQueryError(`${purpose}: InfluxDB answered ${results.length} results for ${chunk.length} statements`);
-      results.forEach((r, j) => {
-        if (r.error) throw new TelemetryQueryError(`${purpose}: InfluxDB refused the query: ${r.error}\n  ${chunk[j]}`);
-        out.push(r.series ?? []);
-      });
+    const requests = Math.max(Math.min(2, statements.length), Math.ceil(statements.length / STATEMENTS_PER_REQUEST));
+    const size = Math.ceil(statements.length / Math.max(1, requests));
+    const chunks: string[][] = [];
+    for (let i = 0; i < statements.length; i += size) chunks.push(statements.slice(i, i + size));
+    const answers: InfluxSeries[][][] = [];
+    for (let i = 0; i < chunks.length; i += 2) answers.push(...(await Promise.all(chunks.slice(i, i + 2).map((c) => this.runChunk(c, purpose)))));
+    return answers.flat();
+  }
+
+  private async runChunk(chunk: readonly string[], purpose: string): Promise<InfluxSeries[][]> {
+    const results = await this.request(chunk.join(";\n"), purpose);
+    // A refusal of the whole request (e.g. "database not found") comes back as one result with an error.
+    const refused = results.find((r) => r.error);
+    if (refused && results.length !== chunk.length) {
+      // InfluxDB 1.x says only "not executed" then; asked one statement alone it says why ("database not found").
+      let why = refused.error;
+      if (why === "not executed" && chunk.length > 1) why = (await this.request(chunk[0], purpose))[0]?.error ?? why;
+      throw new TelemetryQueryError(`${purpose}: InfluxDB refused the query: ${why}`);
     }
-    return out;
+    if (results.length !== chunk.length) throw new TelemetryQueryError(`${purpose}: InfluxDB answered ${results.length} results for ${chunk.length} statements`);
+    return results.map((r, j) => {
+      if (r.error) throw new TelemetryQueryError(`${purpose}: InfluxDB refused the query: ${r.error}\n  ${chunk[j]}`);
+      return r.series ?? [];
+    });
   }
 
   private async request(q: string, purpose: string): Promise<StatementResult[]> {

@@ -87,6 +87,11 @@ export interface TelemetryReader {
   close(): Promise<void>;
 }
 
+/** The order both readers list `lastSeen` in: by machine, signal, kind. */
+export function compareSeen(a: SignalSelector, b: SignalSelector): number {
+  return a.machine < b.machine ? -1 : a.machine > b.machine ? 1 : a.signal < b.signal ? -1 : a.signal > b.signal ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0;
+}
+
 /** The key the readers' maps use for a series. */
 export function seriesKey(s: SignalSelector): string {
   return `${s.kind}\u0000${s.machine}\u0000${s.signal}`;

@@ -4,8 +4,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { counterIncrease, usable, type Sample } from "../../../assessments/kpi";
-import type { Grid } from "../../../ingest/telemetry/calendar";
-import { assembleCounter, partsFromReadings, type CounterParts } from "../../../ingest/telemetry/counter-series";
+import { bucketStart, type Grid } from "../../../ingest/telemetry/calendar";
+import { assembleCounter, partsFromReadings, risesFromBucketEnds, type BucketEnds, type CounterParts } from "../../../ingest/telemetry/counter-series";
 
 /** What a store hands back for a window: the readings around and inside it, summed per bucket. */
 function asAStoreWould(samples: Sample[], window: { from: number; to: number }, grid: Grid): CounterParts {
@@ -53,6 +53,32 @@ describe("assembleCounter", () => {
             expect(b.increase).toBe(part.increase);
             expect(b.samples).toBe(part.samples);
           }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it("finds the same rises from each bucket's first and last readings and the drops (InfluxDB's way) as step by step", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.record({ time: fc.integer({ min: 0, max: 999 }), value: fc.integer({ min: 0, max: 70_000 }) }), { selector: (r) => r.time, maxLength: 60 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 0, max: 299 }),
+        (raw, every, offset) => {
+          const readings = [...raw].sort((a, b) => a.time - b.time);
+          const grid = { everyMs: every, offsetMs: offset % every };
+          const stepwise = partsFromReadings(null, readings, grid);
+          const ends: BucketEnds[] = [];
+          for (const r of readings) {
+            const start = bucketStart(grid, r.time);
+            const last = ends.at(-1);
+            if (last && last.start === start) last.last = r.value;
+            else ends.push({ start, first: r.value, last: r.value });
+          }
+          const rises = risesFromBucketEnds(ends, stepwise.drops, grid);
+          for (const [start, rise] of stepwise.rises) expect(rises.get(start)).toBe(rise);
+          for (const [start, rise] of rises) expect(rise).toBe(stepwise.rises.get(start) ?? 0);
         },
       ),
       { numRuns: 400 },

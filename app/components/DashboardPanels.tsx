@@ -4,7 +4,6 @@
 import type { MessageKey } from "../i18n/i18n";
 import { useI18n } from "../i18n/use-i18n";
 import type { DashboardSnapshot, PeriodFigures } from "../telemetry/dashboard-types";
-import { CLASS_COLOURS } from "./DashboardCharts";
 import { LastData } from "./LineParts";
 
 function usePercent() {
@@ -58,17 +57,6 @@ export function OeeTile({ title, period, timeZone, testId }: { title: string; pe
         </ul>
       </details>
     </section>
-  );
-}
-
-export function TimelineLegend() {
-  const { t } = useI18n();
-  return (
-    <p className="row small" aria-hidden="true">
-      {(Object.keys(CLASS_COLOURS) as Array<keyof typeof CLASS_COLOURS>).map((c) => (
-        <span key={c}><span style={{ display: "inline-block", width: "0.8rem", height: "0.8rem", background: CLASS_COLOURS[c], border: "1px solid #ccc", verticalAlign: "middle" }} /> {t(`dash.class.${c}` as MessageKey)}</span>
-      ))}
-    </p>
   );
 }
 

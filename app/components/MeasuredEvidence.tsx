@@ -18,7 +18,7 @@ function OeeSplit({ oee }: { oee: EvidenceView["oee"] }) {
   const { t, num } = useI18n();
   if (!oee) return null;
   const p = (x: number | null) => (x === null ? "—" : `${num(x * 100, 1)}%`);
-  return <span data-testid="measured-oee">{t("ev.oee", { oee: p(oee.oee), a: p(oee.availability), p: p(oee.performance), q: p(oee.quality) })}</span>;
+  return <strong data-testid="measured-oee">{t("ev.oee", { oee: p(oee.oee), a: p(oee.availability), p: p(oee.performance), q: p(oee.quality) })}</strong>;
 }
 
 /** Under one question: what was measured, whether it contradicts the claim, and the KPIs behind it. */
@@ -35,8 +35,8 @@ export function MeasuredLine({ item, oee }: { item: EvidenceLine; oee: EvidenceV
       <ul className="small">
         {item.measures.map((m) => (
           <li key={m.kpi}>
-            {t(`ev.kpi.${m.kpi}` as MessageKey)}: <strong>{measure(m.kpi, m.value)}</strong>
-            {m.kpi === "oee" ? <> · <OeeSplit oee={oee} /></> : null}
+            {/* OEE with its A × P × Q split; the other KPIs as one figure. */}
+            {m.kpi === "oee" && oee ? <OeeSplit oee={oee} /> : <>{t(`ev.kpi.${m.kpi}` as MessageKey)}: <strong>{measure(m.kpi, m.value)}</strong></>}
             {m.detail ? <span className="muted"> — {m.detail}</span> : null}
           </li>
         ))}

@@ -195,7 +195,7 @@ export const telemetryMessages = {
   "dash.performance": ["性能开动率 P", "Performance P"],
   "dash.quality": ["合格品率 Q", "Quality Q"],
   "dash.split": ["OEE = A × P × Q", "OEE = A × P × Q"],
-  "dash.counts": ["计划时间 {pbt} · 运行时间 {apt} · 产量 {pq} · 合格 {gq}", "planned {pbt} · running {apt} · produced {pq} · good {gq}"],
+  "dash.counts": ["各设备合计：计划时间 {pbt} · 运行时间 {apt} · 产量 {pq} · 合格 {gq}", "All machines: planned {pbt} · running {apt} · produced {pq} · good {gq}"],
   "dash.window": ["统计区间 {from} – {to}", "Window {from} – {to}"],
   "dash.partial": ["（进行中）", "(in progress)"],
   "dash.provenance": ["数据来源说明", "Provenance"],

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { requireOrgAccess, requireUser } from "~/access/access.server";
 import { OeeSplitChart, ShiftTrendChart, StateTimelineChart } from "~/components/DashboardCharts";
-import { LastValuesTable, MachineTable, OeeTile, TimelineLegend } from "~/components/DashboardPanels";
+import { LastValuesTable, MachineTable, OeeTile } from "~/components/DashboardPanels";
 import { SourceStates } from "~/components/LineParts";
 import { getDb } from "~/db/db.server";
 import { notFound } from "~/http.server";
@@ -122,7 +122,6 @@ export default function Dashboard() {
       {s.timeline.rows.length ? (
         <section className="card">
           <h3>{t("dash.timeline")}</h3>
-          <TimelineLegend />
           <StateTimelineChart timeline={s.timeline} timeZone={s.line.timeZone} />
         </section>
       ) : null}

@@ -49,6 +49,9 @@ export interface EnergyOfPeriod {
   unit: string;
   /** consumed / good units; null when nothing good was made. */
   perGoodUnit: number | null;
+  /** Meter resets (and wraps) inside the period; a resampled meter's are timed to its resampling period. */
+  resets: CounterReset[];
+  wraps: number;
 }
 
 export interface MachinePeriodKpis {
@@ -75,7 +78,7 @@ export interface LinePeriodKpis {
   oee: OeeOfPeriod;
   reliability: Reliability;
   /** Over the machines with an energy meter. */
-  energy: (EnergyOfPeriod & { machines: number }) | null;
+  energy: { consumed: number; unit: string; perGoodUnit: number | null; machines: number } | null;
   provenance: {
     unknownTime: number;
     machinesWithGaps: string[];
@@ -216,8 +219,8 @@ function machinePeriod(
     m.parts.kind === "goodAndBad" ? { good: m.parts.good.signal, bad: m.parts.bad.signal } : { total: m.parts.total.signal, bad: m.parts.bad.signal };
   let energy: EnergyOfPeriod | null = null;
   if (m.energy) {
-    const consumed = counterOf(m.energy).increase;
-    energy = { consumed, unit: m.energy.unit, perGoodUnit: energyPerGoodUnit(consumed, counts.gq) };
+    const meter = counterOf(m.energy);
+    energy = { consumed: meter.increase, unit: m.energy.unit, perGoodUnit: energyPerGoodUnit(meter.increase, counts.gq), resets: meter.resets, wraps: meter.wraps };
   }
   return {
     period: p,

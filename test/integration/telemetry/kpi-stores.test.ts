@@ -16,7 +16,7 @@ import { backfill } from "../../../ingest/sources/simulator/backfill";
 import { demoMachines } from "../../../ingest/sources/simulator/presets";
 import { simulatorRegistry } from "../../../ingest/sources/simulator/registry";
 import { parseLineSpec, type LineSpec, type MachineSpecInput } from "../../../ingest/sources/simulator/spec";
-import { lineKpiConfigFromRegistry, type LineKpiConfig } from "../../../ingest/telemetry/config";
+import { lineKpiConfigFromRegistry, parseLineKpiConfig, type LineKpiConfig } from "../../../ingest/telemetry/config";
 import { lineKpis, type LineKpis } from "../../../ingest/telemetry/kpi-service";
 import { kpiMeasures } from "../../../ingest/telemetry/measures";
 import { seriesKey } from "../../../ingest/telemetry/reader";
@@ -147,6 +147,41 @@ function awkwardPoints(): Point[] {
   ];
 }
 
+// ---------------------------------------------------------------- line 5: a machine configured by hand
+
+// A PackML-like state word published every minute or so (6 producing, 9 held by a fault, 4 idle), a total and
+// a bad counter (the total wraps at 1000), an energy meter read reading by reading.
+const P0 = Date.UTC(2025, 2, 5, 2, 0, 0);
+const p = (seconds: number) => P0 + seconds * S;
+const handConfig = parseLineKpiConfig({
+  enterprise: "e1",
+  line: "hand",
+  machines: [
+    {
+      id: "P1",
+      idealCycleTimeS: 10,
+      state: { signal: "Mode", mapping: { classes: { "6": "running", "9": "stopped", "4": "stopped" }, failureStates: [9], unknownCountsAsStopped: true }, maxSilenceS: 120 },
+      parts: { kind: "totalAndBad", total: { signal: "Total", rolloverAt: 1000 }, bad: { signal: "Scrap" } },
+      energy: { signal: "kWh", resolutionS: 0 },
+    },
+  ],
+});
+function handPoints(): Point[] {
+  const at = (signal: string, kind: "state" | "counter" | "gauge") => ({ enterprise: "e1", line: "hand", machine: "P1", signal, kind });
+  const mode = at("Mode", "state");
+  const total = at("Total", "counter");
+  const scrap = at("Scrap", "counter");
+  const meter = at("kWh", "gauge");
+  const i = (ref: typeof mode, s: number, v: number) => signalPoint(ref, BigInt(v), p(s), "good");
+  return [
+    i(mode, -30, 6), i(mode, 60, 6), i(mode, 100, 4), i(mode, 300, 6), i(mode, 400, 9), i(mode, 450, 6),
+    i(total, -10, 990), i(total, 50, 995), i(total, 200, 5), i(total, 500, 20),
+    i(scrap, -10, 7), i(scrap, 500, 9),
+    signalPoint(meter, 100, p(-1), "good"), signalPoint(meter, 100.5, p(100), "good"), signalPoint(meter, 101.5, p(250), "good"),
+    signalPoint(meter, 0.25, p(260), "good"), signalPoint(meter, 1.25, p(590), "good"),
+  ];
+}
+
 // ---------------------------------------------------------------- the suite
 
 describe.skipIf(!influxUrl)("KPIs through both stores", () => {
@@ -157,7 +192,7 @@ describe.skipIf(!influxUrl)("KPIs through both stores", () => {
     points.timetable = await history(timetable, T0, t(4000));
     points.silent = await history(silentLine, T0, T0 + 2 * H, silentKeep);
     points.random = await history(randomLine, E, E + 30 * H);
-    const all = [...points.timetable, ...points.silent, ...points.random, ...awkwardPoints()];
+    const all = [...points.timetable, ...points.silent, ...points.random, ...awkwardPoints(), ...handPoints()];
     await Promise.all(stores.map((s) => s.write(all)));
   });
   afterAll(async () => {
@@ -343,6 +378,37 @@ describe.skipIf(!influxUrl)("KPIs through both stores", () => {
       expect(seen).toEqual([["Mode", "state", w(70)], ["Parts", "counter", w(60)]]);
       // Live 20 s buckets of the counter: [0,20) 10 s; [20,40) 30 s (20 s was bad); [40,60); [60,80); not [80,100).
       expect((await store.reader.liveBuckets(scope, [parts], window, { everyMs: 20 * S, offsetMs: 0 })).get(seriesKey(parts))).toBe(4);
+    });
+
+    it("applies a configured state mapping, a silence limit, total/bad counters with a wrap and a meter read reading by reading", async () => {
+      const k = await lineKpis(store.reader, handConfig, { from: p(0), to: p(600) });
+      const m = k.machines[0].window;
+      // States (silence limit 120 s): 6 from before the window, valid to 90 s, renewed at 60 → running 0–100;
+      // 4 (idle) 100–220, then nothing until 300: unknown 220–300; 6 300–400; 9 (fault) 400–450; 6 450–570,
+      // unknown 570–600. Running 100 + 100 + 120 = 320 s, stopped 120 + 50 = 170 s, unknown 80 + 30 = 110 s —
+      // counted as stopped here: PBT = 600 s.
+      expect([m.oee.apt, m.oee.pbt]).toEqual([320_000, 600_000]);
+      expect(m.provenance.unknownTime).toBe(0);
+      expect(m.provenance.gaps).toEqual([
+        { from: p(220), to: p(300), reason: "silence" },
+        { from: p(570), to: p(600), reason: "silence" },
+      ]);
+      // Total 990 → 995 (+5) → 5 (a wrap at 1000: +10) → 20 (+15) = 30; scrap 7 → 9 = 2. PQ 30, GQ 28.
+      expect([m.oee.pq, m.oee.gq, m.provenance.wraps]).toEqual([30, 28, 1]);
+      // A = 320/600, E = 10 × 30 / 320 = 0.9375, QR = 28/30, OEE = 10 × 28 / 600.
+      expect(m.oee.availability).toBeCloseTo(320 / 600, 9);
+      expect(m.oee.performance).toBeCloseTo(0.9375, 9);
+      expect(m.oee.quality).toBeCloseTo(28 / 30, 9);
+      expect(m.oee.oee).toBeCloseTo(280 / 600, 9);
+      // One fault of 50 s: MTBF = 320 s, MTTR = 50 s.
+      expect(m.reliability).toEqual({ failures: 1, mtbf: 320_000, mttr: 50_000, failureTime: 50_000 });
+      // Meter: 100 → 100.5 → 101.5 (+1.5), then replaced: 0.25 (a reset, +0.25) → 1.25 (+1) = 2.75 kWh.
+      expect(m.energy!.consumed).toBeCloseTo(2.75, 9);
+      expect(m.energy!.perGoodUnit).toBeCloseTo(2.75 / 28, 9);
+      expect(m.energy!.resets).toEqual([{ time: p(260), from: 101.5, to: 0.25 }]);
+      // No heartbeat configured: the state signal's minutes with a reading — 60 and 100 s in minute 1, then
+      // 300, 400, 450 s in minutes 5, 6, 7: 4 of 10.
+      expect(k.machines[0].live).toEqual({ buckets: 4, of: 10, ratio: 0.4 });
     });
 
     it("returns empty series for signals that were never written", async () => {

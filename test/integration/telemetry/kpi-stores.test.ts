@@ -291,6 +291,19 @@ describe.skipIf(!influxUrl)("KPIs through both stores", () => {
       // The energy meter (the heartbeat) is read every second: all 60 one-minute buckets are live.
       expect(k.machines.map((m) => m.live)).toEqual([{ buckets: 60, of: 60, ratio: 1 }, { buckets: 60, of: 60, ratio: 1 }]);
       expect(k.realtime.ratio).toBe(1);
+
+      // The measures evidence is built from: the same figures, one per KPI, with what they cover.
+      const m = kpiMeasures([k]);
+      expect(m.networkedRatio).toEqual({ value: 1, coverage: 1, detail: "2 of 2 registered machines reported" });
+      expect(m.dataCoverage).toMatchObject({ value: 10 / 12, coverage: 1, parts: { state: 1, parts: 1, bad: 0.5, energy: 1 } });
+      expect(m.realtimeCollection).toMatchObject({ value: 1, coverage: 1 });
+      // OEE of the line 3290 / 6300 (above), measured on both machines.
+      expect(m.oee!.value).toBeCloseTo(3290 / 6300, 9);
+      expect(m.oee!.coverage).toBe(1);
+      expect(m.energyPerUnit!.value).toBeCloseTo((4.475 + 4.75) / 221, 9);
+      expect(m.energyPerUnit!.coverage).toBe(1);
+      // MTBF 250 s in hours.
+      expect(m.mtbf!.value).toBeCloseTo(250 / 3600, 12);
     });
 
     it("lowers 设备联网率 when a machine goes silent, and the fused SME score with it", async () => {

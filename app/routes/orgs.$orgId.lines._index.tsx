@@ -127,14 +127,17 @@ export default function Lines() {
         {d.lines.length === 0 ? <p className="muted">{t("tm.lines.none")}</p> : (
           <table data-testid="lines">
             <thead>
-              <tr><th>{t("tm.line.name")}</th><th>{t("tm.lines.machines")}</th><th>{t("tm.lines.lastData")}</th><th>{t("tm.lines.sources")}</th><th>{t("common.actions")}</th></tr>
+              <tr><th>{t("tm.line.name")}</th><th>{t("tm.lines.machines")} · {t("tm.lines.lastData")}</th><th>{t("tm.lines.sources")}</th><th>{t("common.actions")}</th></tr>
             </thead>
             <tbody>
               {d.lines.map((l) => (
                 <tr key={l.id}>
                   <td><strong>{l.name}</strong> <code className="small">{l.key}</code><div className="muted small">{t("tm.lines.kpiReady")}: {l.inKpis}/{l.machines.length}</div></td>
-                  <td className="small">{l.machines.map((m) => <div key={m.key}>{m.name} <code>{m.key}</code></div>)}</td>
-                  <td className="small">{l.machines.map((m) => <div key={m.key}><LastData at={m.lastSeen} /></div>)}</td>
+                  <td className="small">
+                    {l.machines.map((m) => (
+                      <div key={m.key} data-testid={`last-data-${l.key}-${m.key}`}>{m.name} <code>{m.key}</code> · <LastData at={m.lastSeen} /></div>
+                    ))}
+                  </td>
                   <td><SourceStates sources={l.sources} /></td>
                   <td>
                     <Link to={`/orgs/${d.orgId}/lines/${l.id}/dashboard`} data-testid={`dashboard-${l.key}`}>{t("tm.lines.dashboard")}</Link>

@@ -112,6 +112,7 @@ describe.skipIf(!chromiumPath)("the demo line in a real browser", () => {
     const { page, errors } = await signedIn();
     await page.goto(`${url}/orgs/${org}/lines`);
     await expect.poll(() => page.locator("[data-testid=source-line1-opcua]").getAttribute("data-state")).toBe("connected");
+    await page.screenshot({ path: join(SHOTS, "dashboard-00-lines.png"), fullPage: true });
     await Promise.all([page.waitForURL(/\/dashboard$/), page.click(`[data-testid=dashboard-line1]`)]);
     expect(new URL(page.url()).pathname).toBe(`/orgs/${org}/lines/${DEMO_LINE_ID}/dashboard`);
     // Today's OEE as the page shows it is the server's figure, a ratio shown as a percentage.
@@ -138,6 +139,25 @@ describe.skipIf(!chromiumPath)("the demo line in a real browser", () => {
     expect(navigations).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it("serves the dashboard without JavaScript as a readable snapshot with a refresh link", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${url}/login`);
+    await page.fill("#email", "owner@zhiping.demo");
+    await page.fill("#password", DEMO_PASSWORD);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit]")]);
+    await page.goto(`${url}/orgs/${org}/lines/${DEMO_LINE_ID}/dashboard`);
+    expect(await page.locator("[data-testid=oee-today-oee]").textContent()).toMatch(/^\d+(\.\d)?%$/);
+    expect(await page.locator("[data-testid=machines-table] tbody tr").count()).toBe(5);
+    const before = await page.locator("[data-testid=dashboard]").getAttribute("data-at");
+    await new Promise((r) => setTimeout(r, 6_000)); // past the shared snapshot's 5 s
+    await Promise.all([page.waitForLoadState("load"), page.getByRole("link", { name: "刷新" }).click()]);
+    expect(Number(await page.locator("[data-testid=dashboard]").getAttribute("data-at"))).toBeGreaterThan(Number(before));
+    await page.goto(`${url}/orgs/${org}/lines/${DEMO_LINE_ID}`);
+    await page.screenshot({ path: join(SHOTS, "dashboard-04-registration.png"), fullPage: true });
+    await context.close();
   });
 
   it("shows the measured OEE and networking rate beside the SME claims, flags the mismatches, and stores them with the result", async () => {

@@ -160,6 +160,17 @@ for (const target of databaseTargets()) describe(`telemetry registration on ${ta
       ["L1", [["M1", ["State", "Good", "Scrap"]], ["M2", ["Run"]]]],
       ["L2", [["P1", ["TotalCount"]]]],
     ]);
+    // The same import as an uploaded file; a file that is not UTF-8 text is refused as such.
+    const upload = (bytes: Uint8Array) => {
+      const form = new FormData();
+      form.set("intent", "import");
+      form.set("yaml", "");
+      form.set("file", new File([bytes], "ingest.yaml", { type: "application/yaml" }));
+      return call(linesPage.action, { method: "POST", path, params: { orgId: orgA }, cookie: a.cookie, form });
+    };
+    expect(((await upload(new TextEncoder().encode(yaml))).data as any).done.params).toEqual({ created: 0, updated: 2, machines: 3, signals: 5 });
+    const binary = await upload(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00]));
+    expect([binary.status, (binary.data as any).problems]).toEqual([400, [{ path: "", message: { key: "tm.import.wrongFile" } }]]);
     // B has no telemetry id yet: nothing to export.
     expect((await call(exportRoute.loader, { path: `/orgs/${orgB}/lines/registry.yaml`, params: { orgId: orgB }, cookie: b.cookie })).status).toBe(404);
   });

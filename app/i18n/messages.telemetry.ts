@@ -218,6 +218,7 @@ export const telemetryMessages = {
   "dash.class.unknown": ["无数据", "no data"],
   "dash.problem.notConfigured": ["未配置遥测数据存储：{detail}", "No telemetry store is configured: {detail}"],
   "dash.problem.unavailable": ["遥测数据存储暂不可用：{detail}", "The telemetry store is not available: {detail}"],
+  "dash.problem.noEnterprise": ["本企业尚未设定数据采集标识，无法读取数据。", "This enterprise has no telemetry id yet: its data cannot be read."],
   "dash.problem.noMachines": ["本产线还没有可计算指标的设备（需理想节拍、状态信号和产量计数）。", "No machine of this line is set up for KPIs yet (it needs an ideal cycle time, a state signal and part counters)."],
   "dash.problem.kpiConfig": ["指标配置无效：{detail}", "The KPI configuration is not valid: {detail}"],
   "dash.problem.readFailed": ["读取遥测数据失败：{detail}", "Reading the telemetry failed: {detail}"],

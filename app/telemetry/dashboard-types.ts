@@ -68,7 +68,7 @@ export interface LastValue {
   time: number | null;
 }
 
-export type DashboardProblem = "notConfigured" | "unavailable" | "noMachines" | "kpiConfig" | "readFailed";
+export type DashboardProblem = "notConfigured" | "unavailable" | "noEnterprise" | "noMachines" | "kpiConfig" | "readFailed";
 
 export interface DashboardSnapshot {
   line: { id: string; key: string; name: string; timeZone: string };

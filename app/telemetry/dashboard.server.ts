@@ -159,7 +159,7 @@ export async function dashboardSnapshot(db: Kysely<DB>, organizationId: string, 
   const statusPromise = ingestStatus();
   const sources = statesOf(line.sources, statusPromise ? await statusPromise : null);
   const timeZone = (line.calendar.timeZone as string | undefined) ?? "Asia/Shanghai";
-  if (!enterprise) return emptySnapshot(line, now, { key: "noMachines", detail: "no telemetry id" }, sources, timeZone);
+  if (!enterprise) return emptySnapshot(line, now, { key: "noEnterprise", detail: "" }, sources, timeZone);
   const { config, left, error } = lineKpiConfigFor(enterprise.enterpriseKey, line);
   if (error) return emptySnapshot(line, now, { key: "kpiConfig", detail: error }, sources, timeZone);
   if (!config) return emptySnapshot(line, now, { key: "noMachines", detail: "" }, sources, timeZone);

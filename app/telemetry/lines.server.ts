@@ -1,7 +1,7 @@
 // The registration of an organisation's plant in the database: its telemetry id, lines, machines and
 // signals. Every query is scoped by the organisation, so an id of another tenant's line, machine or signal
 // finds nothing (the route answers 404). Changes are recorded in the audit trail in the same transaction.
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { newId, nowIso } from "../db/ids.server";
 import type { DB } from "../db/schema";
 import { recordEvents, type TrailEvent } from "../repos/trail.server";
@@ -48,20 +48,37 @@ export async function getEnterprise(db: Kysely<DB>, organizationId: string): Pro
   return row ?? null;
 }
 
-/** Which of the enterprise's ids another organisation already uses (field name), or null when all are free. */
+/** `a/b/c` → `a`, `a/b`, `a/b/c`: the roots whose `#` would cover this one. */
+function rootsCovering(root: string): string[] {
+  const levels = root.split("/");
+  return levels.map((_, i) => levels.slice(0, i + 1).join("/"));
+}
+
+/**
+ * Which of the enterprise's ids another organisation already uses (field name), or null when all are free.
+ * Topic roots may not nest either: `factory/#` would hand one tenant's gateways another's `factory/b/#`.
+ */
 async function takenField(t: TelemetryDb, organizationId: string, input: EnterpriseInput): Promise<keyof EnterpriseInput | null> {
+  // Roots below this one start with it and a "/"; LIKE's wildcards in it are escaped.
+  const below = `${input.topicRoot.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
   const rows = await t
     .selectFrom("telemetryEnterprise")
     .select(["enterpriseKey", "sparkplugGroup", "topicRoot"])
     .where("organizationId", "!=", organizationId)
-    .where((eb) => eb.or([eb("enterpriseKey", "=", input.enterpriseKey), eb("sparkplugGroup", "=", input.sparkplugGroup), eb("topicRoot", "=", input.topicRoot)]))
+    .where((eb) =>
+      eb.or([
+        eb("enterpriseKey", "=", input.enterpriseKey),
+        eb("sparkplugGroup", "=", input.sparkplugGroup),
+        eb("topicRoot", "in", rootsCovering(input.topicRoot)),
+        eb("topicRoot", "like", sql<string>`${below} escape '\\'`),
+      ]),
+    )
     .execute();
   for (const r of rows) {
     if (r.enterpriseKey === input.enterpriseKey) return "enterpriseKey";
     if (r.sparkplugGroup === input.sparkplugGroup) return "sparkplugGroup";
-    if (r.topicRoot === input.topicRoot) return "topicRoot";
   }
-  return null;
+  return rows.length ? "topicRoot" : null;
 }
 
 /**

@@ -58,6 +58,16 @@ for (const target of databaseTargets()) describe(`telemetry registration on ${ta
     expect(clash.status).toBe(409);
     expect((clash.data as any).problems).toEqual([{ field: "topicRoot", key: "tm.enterprise.taken", params: { field: "factory/acme" } }]);
     expect(await getEnterprise(await getDb(), orgB)).toBeNull();
+    // Nested roots would let one tenant's `#` cover the other's topics: refused both ways.
+    for (const topicRoot of ["factory", "factory/acme/line2"]) {
+      const nested = await post(linesPage, `/orgs/${orgB}/lines`, { orgId: orgB }, b.cookie, { intent: "enterprise", enterpriseKey: "bravo", topicRoot });
+      expect([nested.status, (nested.data as any).problems[0].field], topicRoot).toEqual([409, "topicRoot"]);
+    }
+    // A sibling that merely starts the same is fine ("_" is not a wildcard here); then B frees it again.
+    expect((await post(linesPage, `/orgs/${orgB}/lines`, { orgId: orgB }, b.cookie, { intent: "enterprise", enterpriseKey: "bravo", topicRoot: "fac_ory" })).status).toBe(200);
+    expect((await post(linesPage, `/orgs/${orgB}/lines`, { orgId: orgB }, b.cookie, { intent: "enterprise", enterpriseKey: "bravo", topicRoot: "factory/acme_2" })).status).toBe(200);
+    expect((await post(linesPage, `/orgs/${orgA}/lines`, { orgId: orgA }, a.cookie, { intent: "enterprise", enterpriseKey: "acme", topicRoot: "factory/acme" })).status).toBe(200);
+    await withTelemetry(await getDb()).deleteFrom("telemetryEnterprise").where("organizationId", "=", orgB).execute();
     const bad = await post(linesPage, `/orgs/${orgB}/lines`, { orgId: orgB }, b.cookie, { intent: "enterprise", enterpriseKey: "b/2" });
     expect(bad.status).toBe(400);
     expect((bad.data as any).problems.map((p: any) => p.field)).toEqual(["enterpriseKey", "sparkplugGroup"]);
@@ -165,7 +175,7 @@ for (const target of databaseTargets()) describe(`telemetry registration on ${ta
       const form = new FormData();
       form.set("intent", "import");
       form.set("yaml", "");
-      form.set("file", new File([bytes], "ingest.yaml", { type: "application/yaml" }));
+      form.set("file", new File([bytes as BlobPart], "ingest.yaml", { type: "application/yaml" }));
       return call(linesPage.action, { method: "POST", path, params: { orgId: orgA }, cookie: a.cookie, form });
     };
     expect(((await upload(new TextEncoder().encode(yaml))).data as any).done.params).toEqual({ created: 0, updated: 2, machines: 3, signals: 5 });

@@ -63,7 +63,7 @@ export function MeasuredSection({ view }: { view: EvidenceView }) {
       <h2>{t("ev.title")} {mismatches ? <span className="tag bad">{t("ev.auditFlags", { n: mismatches })}</span> : null}</h2>
       <p>{t("ev.intro", { window: pick(view.windowText), from: date(view.window!.from), to: date(view.window!.to) })}</p>
       <p className="muted small">
-        {t("ev.lines", { list: view.lines.map((l) => `${l.name} (${l.inKpis}/${l.machines})`).join("、") })}
+        {t("ev.lines", { list: view.lines.map((l) => `${l.name}（${t("tm.lines.kpiReady")} ${l.inKpis}/${l.machines}）`).join("、") })}
         {view.computedAt ? <> · {t("ev.stored", { date: date(view.computedAt), store: view.store ?? "" })}</> : null}
       </p>
       {view.notInKpis.length ? <p className="muted small">{t("ev.notInKpis", { list: view.notInKpis.join(", ") })}</p> : null}

@@ -117,7 +117,7 @@ export default function Lines() {
         {d.status.readerProblem ? <p className="notice">{t("dash.problem.notConfigured", { detail: d.status.readerProblem })}</p> : null}
         {!d.status.ingest.configured ? <p className="muted small">{t("tm.status.notConfigured")}</p> : d.status.ingest.problem ? <p className="notice bad">{t("tm.status.unreachable", { detail: d.status.ingest.problem })}</p> : null}
         <p className="row">
-          <Link to={`/orgs/${d.orgId}/lines/gateways`}>{t("tm.lines.gateways")}</Link>
+          {d.canWrite ? <Link to={`/orgs/${d.orgId}/lines/gateways`}>{t("tm.lines.gateways")}</Link> : null}
           {d.lines.length > 0 ? <a href={`/orgs/${d.orgId}/lines/registry.yaml`} download>{t("tm.lines.export")}</a> : null}
         </p>
       </section>

@@ -116,13 +116,17 @@ export class LandingTracker {
     this.samples.push({ at, landed });
   }
 
-  /** Wait until every point landed, or nothing changed for `quietMs` after `after` (a lossy peer), or `timeoutMs`. */
+  /**
+   * Wait until every point landed; or, once `after()` (the gateway finished) is known, until nothing changed
+   * for `quietMs` (a lossy peer) — counted from the first landing, since a loaded machine may take seconds
+   * for the first batch; or `timeoutMs`.
+   */
   async settle(opts: { quietMs: number; timeoutMs: number; after: () => number | undefined }): Promise<void> {
     const end = Date.now() + opts.timeoutMs;
     for (;;) {
       if (this.landed >= this.expected) break;
       const after = opts.after();
-      if (after !== undefined && Date.now() - Math.max(after, this.lastChangeAt) > opts.quietMs) break;
+      if (after !== undefined && this.landed > 0 && Date.now() - Math.max(after, this.lastChangeAt) > opts.quietMs) break;
       if (Date.now() > end) break;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -17,6 +17,10 @@ const redJs = join(peerDir, "node_modules/node-red/red.js");
 export interface RunningNodeRed {
   pid: number;
   stop(): Promise<void>;
+  /** SIGKILL: what its flow holds in memory is gone. */
+  kill(): Promise<void>;
+  /** The tail of what the process printed. */
+  output(): string;
 }
 
 export function nodeRedInstalled(): boolean {
@@ -73,5 +77,10 @@ export async function startNodeRed(o: {
       await child.stop("SIGTERM", 10_000);
       rmSync(userDir, { recursive: true, force: true });
     },
+    async kill() {
+      await child.stop("SIGKILL");
+      rmSync(userDir, { recursive: true, force: true });
+    },
+    output: () => child.output,
   };
 }

@@ -14,6 +14,7 @@
 // bench/peers/node-red (`npm ci` there). Run: npx tsx bench/ingest/run.ts [--scale 0.5] [--only ceilings,zhiping,node-red
 //   or system ids such as zhiping_json20]
 //   [--skip-latency] [--profile <dir>: V8 CPU profiles of the ingest processes] [--json <file>]
+//   [--sink-options '{"maxInFlight":2}': Zhiping's InfluxDB sink keys over the defaults]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -35,8 +36,20 @@ const { values: args } = parseArgs({
     "skip-latency": { type: "boolean", default: false },
     profile: { type: "string" },
     json: { type: "string" },
+    /** Zhiping's InfluxDB sink keys over the defaults, as JSON (to try a setting): '{"maxInFlight":2}' */
+    "sink-options": { type: "string" },
   },
 });
+const sinkOptions = (() => {
+  try {
+    const o = JSON.parse(args["sink-options"] ?? "{}");
+    if (o === null || typeof o !== "object" || Array.isArray(o)) throw new Error("not an object");
+    return o as Record<string, unknown>;
+  } catch (err) {
+    console.error(`--sink-options: expected a JSON object of influx sink keys, ${(err as Error).message}`);
+    process.exit(2);
+  }
+})();
 const SCALE = Number(args.scale);
 if (!(SCALE > 0 && SCALE <= 10)) {
   console.error(`--scale: expected a number in (0, 10], got ${JSON.stringify(args.scale)}`);
@@ -191,6 +204,7 @@ async function main(): Promise<void> {
               hostId,
               clientId: `zhiping-${run}-${spec.id}`,
               profileDir: args.profile,
+              sink: sinkOptions,
             })
           : await startNodeRed({
               flow: spec.flow!,
@@ -206,6 +220,8 @@ async function main(): Promise<void> {
         const throughput = await measureThroughput(spec, sys.pid, { influxUrl: influxd.url, brokerUrl: broker.url, database, hostId, influxdPid, mosquittoPid, run });
         const result: SystemResult = { spec, throughput };
         printThroughput(spec, throughput);
+        // Points that never landed: show what the process said (an ingest prints warnings and errors).
+        if (throughput.landed < throughput.expected && sys.output().trim()) console.log(`  ${spec.kind} output (tail):\n${sys.output().trim().split("\n").slice(-15).join("\n")}`);
         if (!args["skip-latency"] && throughput.landed === throughput.expected && Number.isFinite(throughput.rate)) {
           result.latency = await measureLatency(spec, throughput, { influxUrl: influxd.url, brokerUrl: broker.url, database, hostId, run, influxdPid, mosquittoPid });
           printLatency(result.latency);
@@ -247,7 +263,7 @@ async function measureThroughput(spec: SystemSpec, pid: number, ctx: RunContext 
   const tracker = new LandingTracker(ctx.influxUrl, ctx.database, w, { bucketMs: 1000, pollMs: 250, onChange: () => (cpuAtLastLanding = meter.read()) });
   tracker.start();
   const published = (await withTimeout(pub.next("published"), 600_000, "the gateway to publish everything")) as Extract<GatewayReport, { kind: "published" }>;
-  await tracker.settle({ quietMs: 5000, timeoutMs: 300_000, after: () => published.allAckedAt });
+  await tracker.settle({ quietMs: 10_000, timeoutMs: 300_000, after: () => published.allAckedAt });
   const r = await tracker.result();
   const seconds = (r.lastChangeAt - published.firstAt) / 1000;
   return {
@@ -274,7 +290,7 @@ async function measureLatency(spec: SystemSpec, t: Throughput, ctx: RunContext &
   const tracker = new LandingTracker(ctx.influxUrl, ctx.database, w, { bucketMs: 50, pollMs: 50 });
   tracker.start();
   const published = (await withTimeout(pub.next("published"), 600_000, "the gateway to publish everything")) as Extract<GatewayReport, { kind: "published" }>;
-  await tracker.settle({ quietMs: 5000, timeoutMs: 120_000, after: () => published.lastSentAt });
+  await tracker.settle({ quietMs: 10_000, timeoutMs: 120_000, after: () => published.lastSentAt });
   const r = await tracker.result();
   const sorted = r.latenciesMs.sort((a, b) => a - b);
   return {

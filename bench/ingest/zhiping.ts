@@ -1,6 +1,6 @@
 // Zhiping under test: the real `zhiping ingest` process (scripts/zhiping.mjs), started with a config for one
 // workload — an MQTT JSON or Sparkplug B source into the InfluxDB sink — exactly as an operator runs it.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
@@ -20,12 +20,18 @@ export interface ZhipingOptions {
   profileDir?: string;
   /** Sink settings that differ from the defaults the bench uses. */
   sink?: Record<string, unknown>;
+  /** Keep config, spool and HTTP port here (to start it again on the same spool); default: a fresh temp dir. */
+  dir?: string;
 }
 
 export interface RunningZhiping {
   pid: number;
   httpPort: number;
   stop(): Promise<void>;
+  /** SIGKILL: no flush, no goodbye (the dir stays, to start again on the same spool). */
+  kill(): Promise<void>;
+  /** The tail of what the process printed (its logs at level warn and above). */
+  output(): string;
   /** A counter from /metrics, summed over its labels. */
   metric(name: string): Promise<number>;
 }
@@ -63,9 +69,9 @@ export function zhipingConfig(o: ZhipingOptions, dataDir: string, httpPort: numb
 }
 
 export async function startZhiping(o: ZhipingOptions): Promise<RunningZhiping> {
-  const dir = mkdtempSync(join(tmpdir(), "zp-bench-ingest-"));
-  const httpPort = await freePort();
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), "zp-bench-ingest-"));
   const configFile = join(dir, "ingest.yaml");
+  const httpPort = existsSync(configFile) ? (YAML.parse(readFileSync(configFile, "utf8")).http.port as number) : await freePort();
   writeFileSync(configFile, YAML.stringify(zhipingConfig(o, join(dir, "data"), httpPort)));
   const nodeArgs = o.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${o.profileDir}`] : [];
   const child = new Child(process.execPath, [...nodeArgs, join(repoRoot, "scripts/zhiping.mjs"), "ingest", "--config", configFile]);
@@ -82,8 +88,12 @@ export async function startZhiping(o: ZhipingOptions): Promise<RunningZhiping> {
     httpPort,
     async stop() {
       await child.stop("SIGTERM", 15_000);
-      rmSync(dir, { recursive: true, force: true });
+      if (!o.dir) rmSync(dir, { recursive: true, force: true });
     },
+    async kill() {
+      await child.stop("SIGKILL");
+    },
+    output: () => child.output,
     async metric(name: string) {
       const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
       let sum = 0;

@@ -41,30 +41,41 @@ async function publish(job: Extract<GatewayJob, { mode: "publish" }>): Promise<v
   send({ kind: "started", t0: w.t0, at: Date.now() });
   if (w.protocol === "sparkplug") for (const b of sparkplugBirths(w, 0)) await client.publishAsync(b.topic, Buffer.from(b.payload), { qos: 1 });
 
-  let next = 0;
   let firstAt = 0;
   let lastSentAt = 0;
   let maxLateMs = 0;
-  // mqtt.js sends in call order, so a Sparkplug node's seq arrives in order even with many in flight.
-  const worker = async () => {
-    while (next < w.messages) {
-      const i = next++;
-      if (w.paced) {
-        const due = messageTime(w, i);
-        const wait = due - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        maxLateMs = Math.max(maxLateMs, Date.now() - due);
-      }
-      if (!firstAt) firstAt = Date.now();
-      lastSentAt = Date.now();
-      if (w.protocol === "json") await client.publishAsync(jsonTopic(w, i), jsonPayload(w, i), { qos: 1 });
-      else {
-        const m = sparkplugData(w, i);
-        await client.publishAsync(m.topic, Buffer.from(m.payload), { qos: 1 });
-      }
+  let unacked = 0;
+  let failure: Error | null = null;
+  let slotFreed: (() => void) | null = null;
+  // One loop issues the publishes in index order (mqtt.js sends in call order, so a Sparkplug node's seq
+  // arrives in order); at most `inFlight` wait for their PUBACK.
+  for (let i = 0; i < w.messages && !failure; i++) {
+    if (w.paced) {
+      const wait = messageTime(w, i) - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      maxLateMs = Math.max(maxLateMs, Date.now() - messageTime(w, i));
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(w.inFlight, w.messages) }, worker));
+    while (unacked >= w.inFlight) await new Promise<void>((r) => (slotFreed = r));
+    if (!firstAt) firstAt = Date.now();
+    lastSentAt = Date.now();
+    const m = w.protocol === "json" ? { topic: jsonTopic(w, i), payload: jsonPayload(w, i) } : sparkplugData(w, i);
+    unacked++;
+    client.publishAsync(m.topic, typeof m.payload === "string" ? m.payload : Buffer.from(m.payload), { qos: 1 }).then(
+      () => {
+        unacked--;
+        slotFreed?.();
+        slotFreed = null;
+      },
+      (err: Error) => {
+        failure ??= err;
+        unacked--;
+        slotFreed?.();
+        slotFreed = null;
+      },
+    );
+  }
+  while (unacked > 0) await new Promise<void>((r) => (slotFreed = r));
+  if (failure) throw failure;
   const used = process.cpuUsage(cpu);
   send({ kind: "published", firstAt, lastSentAt, allAckedAt: Date.now(), maxLateMs, count: w.messages, cpuS: (used.user + used.system) / 1e6 });
   await client.endAsync();

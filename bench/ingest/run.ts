@@ -21,12 +21,12 @@ import { parseArgs } from "node:util";
 import mqtt, { type MqttClient } from "mqtt";
 import { OwnInfluxd, OwnMosquitto, tempDir } from "../../test/integration/ingest/support";
 import { brokerCeiling, gateway, influxCeiling, type CeilingResult } from "./ceilings";
-import { LandingTracker, percentile } from "./landing";
+import { LandingTracker, percentile, WriteProgress } from "./landing";
 import { describeMachine, type MachineInfo } from "./machine";
 import { startNodeRed, type NodeRedFlow } from "./node-red";
 import { CpuMeter, freePort, repoRoot, settleDown } from "./proc";
 import { machinesFor, type Protocol, type Workload } from "./workload";
-import { startZhiping } from "./zhiping";
+import { startZhiping, type RunningZhiping } from "./zhiping";
 import type { GatewayReport } from "./gateway";
 
 const { values: args } = parseArgs({
@@ -118,6 +118,8 @@ interface Throughput {
   /** [ms since the first publish, points landed], as polled; and when the gateway had every PUBACK */
   timeline: Array<[number, number]>;
   allAckedAfterMs: number;
+  /** Zhiping: dead letters recorded during the run (points refused for a reason, kept, not lost silently) */
+  deadLetters?: number;
 }
 
 interface Latency {
@@ -129,6 +131,7 @@ interface Latency {
   p99: number;
   max: number;
   gatewayMaxLateMs: number;
+  deadLetters?: number;
 }
 
 interface SystemResult {
@@ -217,13 +220,20 @@ async function main(): Promise<void> {
               probe: (attempt) => probeClient.publishAsync(`${shape(spec).topicPrefix}/probe`, JSON.stringify({ ts: PROBE_T + attempt, v: 1 }), { qos: 1 }).then(() => undefined),
             });
       try {
+        // Zhiping keeps what it cannot write as dead letters (counted); the peer has no such thing.
+        const zhiping = spec.kind === "zhiping" ? (sys as RunningZhiping) : null;
+        const deadLetters = async () => (zhiping ? zhiping.metric("zhiping_ingest_dead_letters_total") : 0);
+        const dl0 = await deadLetters();
         const throughput = await measureThroughput(spec, sys.pid, { influxUrl: influxd.url, brokerUrl: broker.url, database, hostId, influxdPid, mosquittoPid, run });
+        throughput.deadLetters = (await deadLetters()) - dl0;
         const result: SystemResult = { spec, throughput };
         printThroughput(spec, throughput);
         // Points that never landed: show what the process said (an ingest prints warnings and errors).
         if (throughput.landed < throughput.expected && sys.output().trim()) console.log(`  ${spec.kind} output (tail):\n${sys.output().trim().split("\n").slice(-15).join("\n")}`);
         if (!args["skip-latency"] && throughput.landed === throughput.expected && Number.isFinite(throughput.rate)) {
+          const dl1 = await deadLetters();
           result.latency = await measureLatency(spec, throughput, { influxUrl: influxd.url, brokerUrl: broker.url, database, hostId, run, influxdPid, mosquittoPid });
+          result.latency.deadLetters = (await deadLetters()) - dl1;
           printLatency(result.latency);
         }
         results.push(result);
@@ -260,8 +270,8 @@ async function measureThroughput(spec: SystemSpec, pid: number, ctx: RunContext 
   await withTimeout(pub.next("ready"), 60_000, "the gateway to connect");
   const meter = new CpuMeter({ [spec.kind]: pid, influxd: ctx.influxdPid, mosquitto: ctx.mosquittoPid });
   let cpuAtLastLanding: Record<string, number> = {};
-  const tracker = new LandingTracker(ctx.influxUrl, ctx.database, w, { bucketMs: 1000, pollMs: 250, onChange: () => (cpuAtLastLanding = meter.read()) });
-  tracker.start();
+  const tracker = new WriteProgress(ctx.influxUrl, ctx.database, w, { pollMs: 100, onChange: () => (cpuAtLastLanding = meter.read()) });
+  await tracker.start();
   const published = (await withTimeout(pub.next("published"), 600_000, "the gateway to publish everything")) as Extract<GatewayReport, { kind: "published" }>;
   await tracker.settle({ quietMs: 10_000, timeoutMs: 300_000, after: () => published.allAckedAt });
   const r = await tracker.result();
@@ -311,7 +321,8 @@ function printThroughput(spec: SystemSpec, t: Throughput): void {
   const lost = t.expected - t.landed;
   console.log(
     `${spec.label.padEnd(42)} ${fmt(t.rate).padStart(9)} points/s (${fmt(t.acceptedMsgPerS)} msg/s PUBACKed); ` +
-      `${fmt(t.landed)} of ${fmt(t.expected)} landed${lost ? ` — ${fmt(lost)} LOST (${fmt((lost / t.expected) * 100, 1)} %)` : ", 0 lost"}; ` +
+      `${fmt(t.landed)} of ${fmt(t.expected)} landed${lost ? ` — ${fmt(lost)} LOST (${fmt((lost / t.expected) * 100, 1)} %)` : ", 0 lost"}` +
+      `${t.deadLetters ? ` (${fmt(t.deadLetters)} dead letters)` : ""}; ` +
       `CPU s per million points: ${spec.kind} ${fmt(perMillion(t.cpu[spec.kind], t.landed), 2)}, influxd ${fmt(perMillion(t.cpu.influxd, t.landed), 2)}, ` +
       `mosquitto ${fmt(perMillion(t.cpu.mosquitto, t.landed), 2)}, gateway ${fmt(perMillion(t.cpu.gateway, t.landed), 2)}`,
   );
@@ -320,7 +331,7 @@ function printThroughput(spec: SystemSpec, t: Throughput): void {
 function printLatency(l: Latency): void {
   console.log(
     `${"".padEnd(42)} at ${fmt(l.msgPerS)} msg/s (half of the above): publish → queryable p50 ${fmt(l.p50)} ms, p99 ${fmt(l.p99)} ms, max ${fmt(l.max)} ms` +
-      `${l.landed !== l.expected ? ` — ${fmt(l.expected - l.landed)} LOST` : ""} (gateway at most ${fmt(l.gatewayMaxLateMs)} ms behind schedule)`,
+      `${l.landed !== l.expected ? ` — ${fmt(l.expected - l.landed)} LOST` : ""}${l.deadLetters ? ` (${fmt(l.deadLetters)} dead letters)` : ""} (gateway at most ${fmt(l.gatewayMaxLateMs)} ms behind schedule)`,
   );
 }
 

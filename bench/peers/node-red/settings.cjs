@@ -9,7 +9,7 @@ module.exports = {
   httpNodeRoot: false,
   credentialSecret: false,
   flowFilePretty: false,
-  logging: { console: { level: "warn", metrics: false, audit: false } },
+  logging: { console: { level: "error", metrics: false, audit: false } },
   diagnostics: { enabled: false },
   runtimeState: { enabled: false },
   telemetry: { enabled: false },

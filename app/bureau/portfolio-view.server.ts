@@ -6,12 +6,14 @@ import type { Text } from "../../assessments/types";
 import type { DB } from "../db/schema";
 import type { FilterIssue, PortfolioFilters } from "./filters";
 import { RUNGS, type Rung } from "./ladder";
-import { byDistrict, byIndustry, funnel, totalOf, type Distribution } from "./portfolio-math";
+import { byDistrict, byIndustry, funnel, totalOf, type DistrictCount, type Distribution, type IndustryCount } from "./portfolio-math";
 import { countsByDistrict, countsByIndustry, libraryPage, type LibraryRow, type PortfolioReference } from "./portfolio.server";
 import type { BureauScope } from "./scope.server";
+import { standingVersion } from "./standing.server";
 import { readSummary } from "./summary.server";
 import { listTargets } from "./targets.server";
 import { cumulative, metricByCode, monthRange, SERIES, targetProgress, type TargetMetric } from "./targets";
+import { VersionedCache } from "./versioned-cache";
 
 export interface TargetView {
   id: string;
@@ -54,10 +56,22 @@ export function progressMonths(firstWithData: string | null, now: Date): string[
   return monthRange(start, end, 60);
 }
 
+// Grouped counts per scope and filter set (not sort or page), kept until the standing changes: paging,
+// sorting and returning to a view cost no scan of the city's enterprises.
+const countCaches = new WeakMap<object, VersionedCache<[DistrictCount[], IndustryCount[]]>>();
+const COUNT_CACHE_ENTRIES = 256;
+
+function cachedCounts(db: Kysely<DB>, scope: BureauScope, filters: PortfolioFilters, ref: PortfolioReference): Promise<[DistrictCount[], IndustryCount[]]> {
+  let cache = countCaches.get(db);
+  if (!cache) countCaches.set(db, (cache = new VersionedCache(COUNT_CACHE_ENTRIES)));
+  const { sort: _sort, dir: _dir, page: _page, ...counted } = filters;
+  const key = JSON.stringify([scope.regionCode, scope.districtCode, counted]);
+  return cache.get(key, standingVersion(db), () => Promise.all([countsByDistrict(db, scope, filters, ref), countsByIndustry(db, scope, filters, ref)]));
+}
+
 export async function portfolioView(db: Kysely<DB>, scope: BureauScope, filters: PortfolioFilters, ref: PortfolioReference, now = new Date()): Promise<PortfolioView> {
-  const [districtCounts, industryCounts, page, summary, targets] = await Promise.all([
-    countsByDistrict(db, scope, filters, ref),
-    countsByIndustry(db, scope, filters, ref),
+  const [[districtCounts, industryCounts], page, summary, targets] = await Promise.all([
+    cachedCounts(db, scope, filters, ref),
     libraryPage(db, scope, filters, ref),
     readSummary(db, scope),
     listTargets(db, scope.regionCode),

@@ -1,13 +1,16 @@
 // Keeps enterprise_standing (one row per enterprise) and portfolio_summary (per-district counts) in step with
 // the results and profiles they are derived from. Nothing else in the app has to call in: every bureau page
-// first runs `syncStandings`, which catches up by time — results scored and organisations updated since the
-// stored cursors (re-reading a window before them, because a transaction can commit a little after the time
-// it stamped) — and recomputes the enterprises concerned from their whole history. The first sync on a
-// database (no cursor yet) is the backfill of every enterprise. Recomputing is idempotent, so two servers
-// doing the same work at once is harmless; within one server, one sync runs at a time.
+// first runs `syncStandings`, which catches up by time and recomputes the enterprises concerned from their
+// whole history. Two cursors ("results", "organizations") say up to which time stamp everything has been
+// applied. A transaction can commit a little after the time it stamped, and app servers' clocks differ a
+// little, so a cursor only advances to SYNC_WINDOW_MS before now: rows stamped within the last window are
+// read again by each sync (an in-memory note of what was applied skips them), and nothing older is read
+// twice. The first sync on a database (no cursor yet) is the backfill of every enterprise. Recomputing is
+// idempotent, so two servers doing the same work at once is harmless; within one server, one sync runs at
+// a time.
 import type { Kysely } from "kysely";
 import type { AnswerValue } from "../../assessments/types";
-import { nowIso } from "../db/ids.server";
+import { nowIso, timeOrderedId } from "../db/ids.server";
 import type { DB } from "../db/schema";
 import { parseStoredAnswer } from "../repos/assessments.server";
 import { CLOUD_RULE, meetsCloudRule } from "./cloud-rule";
@@ -18,8 +21,10 @@ import { bureauDb, type BureauDb, type EnterpriseStandingTable } from "./schema"
 import { standingFacts, tierFromResultJson, type ResultFact } from "./standing";
 import { recomputeSummaries, type DistrictKey } from "./summary.server";
 
-/** How far before the cursor each sync looks again (commit delay, clock skew between app servers). */
+/** How long after its time stamp a change may still become visible (commit delay, clock skew). */
 export const SYNC_WINDOW_MS = 10 * 60_000;
+/** Pages sync at most this often per server: a new result shows on the portfolio within a second. */
+export const SYNC_MAX_AGE_MS = 1_000;
 const BATCH = 500;
 const UPSERT_CHUNK = 200;
 const STANDING_FRAMEWORKS = [FRAMEWORKS.sme, FRAMEWORKS.cmmm, FRAMEWORKS.ladder];
@@ -153,6 +158,10 @@ interface SyncMemo {
   running: Promise<SyncReport> | null;
   /** Changes already applied within the look-back window: result ids and organisation@updated_at. */
   seen: Map<string, string>;
+  /** When the last sync of this process finished (ms since the epoch; 0: never). */
+  finishedAt: number;
+  /** The data version the last sync saw: it changes whenever a sync (of any server) applied a change. */
+  version: string;
 }
 const memos = new WeakMap<object, SyncMemo>();
 
@@ -162,21 +171,50 @@ export interface SyncReport {
   districts: number;
 }
 
-/** Brings the standing and summaries up to date (the first call on a database is the full backfill). */
-export function syncStandings(db: Kysely<DB>): Promise<SyncReport> {
+const NOTHING: SyncReport = { backfill: false, enterprises: 0, districts: 0 };
+
+/**
+ * Brings the standing and summaries up to date (the first call on a database is the full backfill). With
+ * `maxAgeMs`, a sync that finished that recently counts as current: pages under load share one sync per
+ * interval instead of running one each.
+ */
+export function syncStandings(db: Kysely<DB>, options: { maxAgeMs?: number } = {}): Promise<SyncReport> {
   let memo = memos.get(db);
-  if (!memo) memos.set(db, (memo = { running: null, seen: new Map() }));
+  if (!memo) memos.set(db, (memo = { running: null, seen: new Map(), finishedAt: 0, version: "" }));
   const m = memo;
   if (m.running) return m.running;
-  m.running = runSync(db, m).finally(() => {
-    m.running = null;
-  });
+  if (options.maxAgeMs !== undefined && m.finishedAt > 0 && Date.now() - m.finishedAt < options.maxAgeMs) return Promise.resolve(NOTHING);
+  m.running = runSync(db, m).then(
+    (report) => {
+      m.running = null;
+      m.finishedAt = Date.now();
+      return report;
+    },
+    (error) => {
+      m.running = null;
+      throw error;
+    },
+  );
   return m.running;
 }
 
-function minusWindow(cursor: string): string {
-  const t = Date.parse(cursor);
-  return Number.isNaN(t) ? "" : new Date(t - SYNC_WINDOW_MS).toISOString();
+/** Marks the standing as changed: cached aggregates of every server become stale. */
+async function bumpVersion(b: BureauDb): Promise<string> {
+  const version = timeOrderedId();
+  await saveCursor(b, "version", version);
+  return version;
+}
+
+/**
+ * The data version of the standing as of this server's last sync ("" before the first): cached aggregates
+ * are keyed by it.
+ */
+export function standingVersion(db: Kysely<DB>): string {
+  return memos.get(db)?.version ?? "";
+}
+
+function settledBefore(now: number): string {
+  return new Date(now - SYNC_WINDOW_MS).toISOString();
 }
 
 async function saveCursor(b: BureauDb, name: string, cursor: string): Promise<void> {
@@ -193,24 +231,24 @@ async function runSync(db: Kysely<DB>, memo: SyncMemo): Promise<SyncReport> {
   const state = new Map((await b.selectFrom("bureauSyncState").select(["name", "cursor"]).execute()).map((s) => [s.name, s.cursor]));
   const resultsCursor = state.get("results");
   const orgsCursor = state.get("organizations");
-  if (resultsCursor === undefined || orgsCursor === undefined) return backfill(db);
+  if (resultsCursor === undefined || orgsCursor === undefined) {
+    const report = await backfill(db);
+    memo.version = await bumpVersion(b);
+    return report;
+  }
+  memo.version = state.get("version") ?? "";
 
-  const resultsSince = minusWindow(resultsCursor);
-  const orgsSince = minusWindow(orgsCursor);
-  const results = await b.selectFrom("result").select(["id", "organizationId", "scoredAt"]).where("scoredAt", ">", resultsSince).execute();
-  const orgs = await b.selectFrom("organization").select(["id", "updatedAt"]).where("updatedAt", ">", orgsSince).execute();
+  const horizon = settledBefore(Date.now());
+  const results = await b.selectFrom("result").select(["id", "organizationId", "scoredAt"]).where("scoredAt", ">", resultsCursor).execute();
+  const orgs = await b.selectFrom("organization").select(["id", "updatedAt"]).where("updatedAt", ">", orgsCursor).execute();
   const changed = new Set<string>();
   const newlySeen: Array<[string, string]> = [];
-  let maxResult = resultsCursor;
-  let maxOrg = orgsCursor;
   for (const r of results) {
-    if (r.scoredAt > maxResult) maxResult = r.scoredAt;
     if (memo.seen.has(`r:${r.id}`)) continue;
     changed.add(r.organizationId);
     newlySeen.push([`r:${r.id}`, r.scoredAt]);
   }
   for (const o of orgs) {
-    if (o.updatedAt > maxOrg) maxOrg = o.updatedAt;
     const key = `o:${o.id}@${o.updatedAt}`;
     if (memo.seen.has(key)) continue;
     changed.add(o.id);
@@ -221,20 +259,24 @@ async function runSync(db: Kysely<DB>, memo: SyncMemo): Promise<SyncReport> {
     const touched = await refreshStandings(db, [...changed]);
     await recomputeSummaries(db, touched);
     districts = touched.length;
+    memo.version = await bumpVersion(b);
   }
   for (const [key, at] of newlySeen) memo.seen.set(key, at);
-  const oldest = resultsSince < orgsSince ? resultsSince : orgsSince;
+  // Everything stamped up to the horizon has now been read and applied: the cursors move there, and the
+  // notes of changes at or before the older cursor are no longer needed.
+  const nextResults = horizon > resultsCursor ? horizon : resultsCursor;
+  const nextOrgs = horizon > orgsCursor ? horizon : orgsCursor;
+  const oldest = nextResults < nextOrgs ? nextResults : nextOrgs;
   for (const [key, at] of memo.seen) if (at <= oldest) memo.seen.delete(key);
-  if (maxResult !== resultsCursor) await saveCursor(b, "results", maxResult);
-  if (maxOrg !== orgsCursor) await saveCursor(b, "organizations", maxOrg);
+  if (nextResults !== resultsCursor) await saveCursor(b, "results", nextResults);
+  if (nextOrgs !== orgsCursor) await saveCursor(b, "organizations", nextOrgs);
   return { backfill: false, enterprises: changed.size, districts };
 }
 
-/** Every enterprise, in batches by id; the cursors start where the data stood before it began. */
+/** Every enterprise, in batches by id; then the cursors start a window before the backfill began. */
 async function backfill(db: Kysely<DB>): Promise<SyncReport> {
   const b = bureauDb(db);
-  const maxResult = (await b.selectFrom("result").select((eb) => eb.fn.max("scoredAt").as("at")).executeTakeFirst())?.at ?? "";
-  const maxOrg = (await b.selectFrom("organization").select((eb) => eb.fn.max("updatedAt").as("at")).executeTakeFirst())?.at ?? "";
+  const cursor = settledBefore(Date.now());
   let after = "";
   let enterprises = 0;
   const touched = new Map<string, DistrictKey>();
@@ -246,7 +288,7 @@ async function backfill(db: Kysely<DB>): Promise<SyncReport> {
     after = ids[ids.length - 1];
   }
   await recomputeSummaries(db, [...touched.values()]);
-  await saveCursor(b, "results", maxResult);
-  await saveCursor(b, "organizations", maxOrg);
+  await saveCursor(b, "results", cursor);
+  await saveCursor(b, "organizations", cursor);
   return { backfill: true, enterprises, districts: touched.size };
 }

@@ -7,7 +7,7 @@ import { filtersToSearch, parseFilters } from "~/bureau/filters";
 import { filterOptions, portfolioView } from "~/bureau/portfolio-view.server";
 import { knownFilterValues, portfolioReference } from "~/bureau/portfolio.server";
 import { requireBureauScope, requireDistrictInScope } from "~/bureau/scope.server";
-import { syncStandings } from "~/bureau/standing.server";
+import { SYNC_MAX_AGE_MS, syncStandings } from "~/bureau/standing.server";
 import { BureauDistribution } from "~/components/BureauDistribution";
 import { BureauFilters } from "~/components/BureauFilters";
 import { BureauLadder } from "~/components/BureauLadder";
@@ -21,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "培育库 · 智评 Zhiping" 
 export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb();
   const { user, scope } = await requireBureauScope(request, db);
-  await syncStandings(db);
+  await syncStandings(db, { maxAgeMs: SYNC_MAX_AGE_MS });
   const ref = await portfolioReference(db);
   const { filters, issues } = parseFilters(new URL(request.url).searchParams, knownFilterValues(ref));
   if (filters.district) requireDistrictInScope(scope, filters.district);

@@ -6,14 +6,14 @@ import { parseFilters } from "~/bureau/filters";
 import { libraryCsvStream } from "~/bureau/library-csv.server";
 import { knownFilterValues, portfolioReference } from "~/bureau/portfolio.server";
 import { requireBureauScope, requireDistrictInScope } from "~/bureau/scope.server";
-import { syncStandings } from "~/bureau/standing.server";
+import { SYNC_MAX_AGE_MS, syncStandings } from "~/bureau/standing.server";
 import { getDb } from "~/db/db.server";
 import { requestLang } from "~/i18n/lang.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb();
   const { scope } = await requireBureauScope(request, db);
-  await syncStandings(db);
+  await syncStandings(db, { maxAgeMs: SYNC_MAX_AGE_MS });
   const ref = await portfolioReference(db);
   const { filters, issues } = parseFilters(new URL(request.url).searchParams, knownFilterValues(ref));
   if (filters.district) requireDistrictInScope(scope, filters.district);

@@ -65,18 +65,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("latest_at", ts)
     .addColumn("computed_at", ts, (c) => c.notNull())
     .execute();
-  // Covering indexes: a city-wide count by district (or by industry) with any filter combination reads the
-  // index alone, in group order (district/industry, then the CMMM and SME levels, rung and cloud the page
-  // groups by) — no table lookups, no sort. Every filterable column is in both.
+  // Covering indexes: a count by district (or by industry) with any filter combination reads an index alone,
+  // in group order (district/industry, then the CMMM and SME levels, rung and cloud the page groups by) — no
+  // table lookups, no sort. Every filterable column is in each, the name too (the name search). The third
+  // serves a district bureau's (or a district filter's) counts by industry.
+  const rest = ["above_scale", "cluster_code", "tier", "flag_mask", "industry_code", "name"];
   await db.schema
     .createIndex("standing_by_district")
     .on("enterprise_standing")
-    .columns(["region_code", "district_code", "cmmm_level", "sme_level", "ladder_rung", "on_cloud", "industry_division", "above_scale", "cluster_code", "tier", "flag_mask", "industry_code"])
+    .columns(["region_code", "district_code", "cmmm_level", "sme_level", "ladder_rung", "on_cloud", "industry_division", ...rest])
     .execute();
   await db.schema
     .createIndex("standing_by_industry")
     .on("enterprise_standing")
-    .columns(["region_code", "industry_division", "cmmm_level", "sme_level", "district_code", "ladder_rung", "on_cloud", "above_scale", "cluster_code", "tier", "flag_mask", "industry_code"])
+    .columns(["region_code", "industry_division", "cmmm_level", "sme_level", "district_code", "ladder_rung", "on_cloud", ...rest])
+    .execute();
+  await db.schema
+    .createIndex("standing_by_district_industry")
+    .on("enterprise_standing")
+    .columns(["region_code", "district_code", "industry_division", "cmmm_level", "sme_level", "ladder_rung", "on_cloud", ...rest])
     .execute();
   // The library table's default order (and the CSV export's keyset pages).
   await db.schema.createIndex("standing_by_name").on("enterprise_standing").columns(["region_code", "name", "organization_id"]).execute();

@@ -8,7 +8,7 @@ import { DEFAULT_FILTERS, type PortfolioFilters } from "~/bureau/filters";
 import { byDistrict, funnel, totalOf } from "~/bureau/portfolio-math";
 import { countsByDistrict, countsByIndustry, libraryPage, libraryRows, portfolioReference, type PortfolioReference } from "~/bureau/portfolio.server";
 import { bureauDb } from "~/bureau/schema";
-import { syncStandings } from "~/bureau/standing.server";
+import { SYNC_WINDOW_MS, syncStandings } from "~/bureau/standing.server";
 import { readSummary } from "~/bureau/summary.server";
 import { listTargets } from "~/bureau/targets.server";
 import { metricValue, SERIES } from "~/bureau/targets";
@@ -169,6 +169,22 @@ for (const target of databaseTargets()) {
       expect((await readSummary(db, CITY)).monthly.get(SERIES.reachedRung1)?.get(now.slice(0, 7))).toBe(1);
       // Nothing new: the next sync recomputes nothing.
       expect(await syncStandings(db)).toEqual({ backfill: false, enterprises: 0, districts: 0 });
+    });
+
+    it("moves its cursors to a window before now, and still applies a change stamped within that window but seen late", async () => {
+      const before = Date.now();
+      await syncStandings(db);
+      const cursors = await bureauDb(db).selectFrom("bureauSyncState").select(["name", "cursor"]).where("name", "in", ["results", "organizations"]).execute();
+      expect(cursors).toHaveLength(2);
+      for (const c of cursors) {
+        const at = Date.parse(c.cursor);
+        expect(at).toBeGreaterThanOrEqual(before - SYNC_WINDOW_MS);
+        expect(at).toBeLessThanOrEqual(Date.now() - SYNC_WINDOW_MS);
+      }
+      // A result stamped five minutes ago (a transaction that committed late) is after the cursor: applied.
+      await assessed(db, id.e, actor, madeResult("cmmm", 3, 3.3, [], 5), new Date(Date.now() - 5 * 60_000).toISOString());
+      expect(await syncStandings(db)).toMatchObject({ enterprises: 1 });
+      expect((await bureauDb(db).selectFrom("enterpriseStanding").select("cmmmLevel").where("organizationId", "=", id.e).executeTakeFirstOrThrow()).cmmmLevel).toBe(3);
     });
   });
 }

@@ -8,6 +8,7 @@ import * as portfolioRoute from "~/routes/bureau._index";
 import * as targetsRoute from "~/routes/bureau.targets";
 import { getDb } from "~/db/db.server";
 import { bureauDb } from "~/bureau/schema";
+import { syncStandings } from "~/bureau/standing.server";
 import { databaseTargets } from "../db/targets";
 import { call, makeOrganization, makeUser, startTestApp, type TestApp } from "../web/harness";
 import { assessed, cloud, madeResult } from "./fixtures";
@@ -150,6 +151,18 @@ for (const target of databaseTargets()) {
       expect((r.data as any).view.funnel).toEqual([
         { rung: "cloud", count: 1 }, { rung: "workshop", count: 0 }, { rung: "factory", count: 0 }, { rung: "future", count: 0 },
       ]);
+    });
+
+    it("recounts once the standing changed: cached counts follow the data version", async () => {
+      const db = await getDb();
+      const first = await page(who.city, "?scale=above");
+      const actor = await makeUser("member");
+      const yinzhou = await db.selectFrom("organization").select("id").where("name", "=", NAMES.yinzhou).executeTakeFirstOrThrow();
+      await assessed(db, yinzhou.id, actor.id, madeResult("sme-digital-2024", 1, 30), new Date().toISOString(), cloud("production-cloud"));
+      await syncStandings(db); // what the next page's own sync does once its second is up
+      const second = await page(who.city, "?scale=above");
+      expect((first.data as any).view.funnel[0]).toEqual({ rung: "cloud", count: 1 });
+      expect((second.data as any).view.funnel[0]).toEqual({ rung: "cloud", count: 2 });
     });
   });
 }

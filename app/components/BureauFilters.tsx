@@ -14,7 +14,7 @@ export function BureauFilters({ filters, options, region }: { filters: Portfolio
   return (
     <Form method="get" className="card no-print" data-testid="bureau-filters" aria-label={t("bureau.filters")}>
       {region ? <input type="hidden" name="region" value={region} /> : null}
-      <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(180px, 1fr))", gap: "0.6rem" }}>
+      <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(180px, 1fr))", gap: "0.6rem", alignItems: "end" }}>
         {options.districts.length > 1 ? (
           <div className="field">
             <label htmlFor="f-district">{t("bureau.filter.district")}</label>

@@ -55,7 +55,7 @@ export function BureauTable({ rows, hasMore, filters, options, region }: { rows:
                     <td><Link to={`/orgs/${r.organizationId}`}>{r.name}</Link></td>
                     <td style={{ whiteSpace: "nowrap" }}>{pick(districts.get(r.districtCode)) || r.districtCode}</td>
                     <td title={pick(industries.get(r.industryDivision))}>{r.industryCode}</td>
-                    <td style={{ whiteSpace: "nowrap" }}>{r.aboveScale ? t("bureau.filter.scale.above") : t("bureau.filter.scale.below")}</td>
+                    <td style={{ whiteSpace: "nowrap" }}>{r.aboveScale ? t("bureau.scale.above") : t("bureau.scale.below")}</td>
                     <td>{levelLabel(i18n, r.cmmmLevel)}</td>
                     <td>{levelLabel(i18n, r.smeLevel)}</td>
                     <td>

@@ -26,7 +26,7 @@ export function BureauTargetForm({ formKey, targetId, values, errors, intent }: 
       <input type="hidden" name="intent" value={intent} />
       {targetId ? <input type="hidden" name="id" value={targetId} /> : null}
       {errors.form ? <p className="error" role="alert">{t(errors.form)}</p> : null}
-      <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(170px, 1fr))", gap: "0.6rem" }}>
+      <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(170px, 1fr))", gap: "0.6rem", alignItems: "start" }}>
         {field("plan", (a) => <input {...a} type="text" defaultValue={values.plan} maxLength={100} required />)}
         {field("metric", (a) => (
           <select {...a} defaultValue={values.metric}>

@@ -17,6 +17,8 @@ export const bureauMessages = {
   "bureau.filter.scale": ["规模", "Scale"],
   "bureau.filter.scale.above": ["规上", "Above designated size"],
   "bureau.filter.scale.below": ["规下", "Below designated size"],
+  "bureau.scale.above": ["规上", "Above"],
+  "bureau.scale.below": ["规下", "Below"],
   "bureau.filter.tier": ["智能工厂梯度", "Smart-factory tier"],
   "bureau.filter.tier.none": ["未达梯度", "No tier"],
   "bureau.filter.scheme": ["等级体系", "Level scheme"],

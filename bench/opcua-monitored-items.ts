@@ -193,8 +193,8 @@ async function ingestClient(endpoints: Endpoint[], seconds: number, influxUrl: s
     const c1 = cpuSeconds(child.pid);
     const t1 = Date.now();
     const elapsedS = (t1 - t0) / 1000;
-    // Landed: points whose source time falls in the window, once the sink has flushed them (1 s batches).
-    await sleep(3000);
+    // Landed: points whose source time falls in the window, once the sink has written what had arrived by its end.
+    await waitFor("the sink to write what arrived in the window", async () => (await metric("zhiping_ingest_points_written_total")) >= n1, 60_000, 200);
     const landed = await countPoints(influxUrl, database, t0, t1 - 1);
     const rss = Number(readFileSync(`/proc/${child.pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
     return {

@@ -73,6 +73,13 @@ async function start(name: string, overrides: Partial<OpcuaConfigInput>) {
   return { source, ctx };
 }
 
+/** `promise`, or an error naming what did not happen within `ms` (instead of the test's own timeout). */
+function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 describe("opcua source, SignAndEncrypt Basic256Sha256", () => {
   it("is refused while the server does not trust its certificate, and connects once an operator trusts it", async () => {
     process.env.ZP_TEST_OPCUA_PASSWORD = "s3cret-口令";
@@ -83,8 +90,8 @@ describe("opcua source, SignAndEncrypt Basic256Sha256", () => {
     expect(ctx.points).toEqual([]);
     // The operator moves the rejected certificate to trusted/.
     const [rejected] = readdirSync(server.rejectedFolder);
-    await server.trustClientCertificate(certificateDer(readFileSync(path.join(server.rejectedFolder, rejected))));
-    await source.ready;
+    await within(20_000, "the server to trust the certificate", server.trustClientCertificate(certificateDer(readFileSync(path.join(server.rejectedFolder, rejected)))));
+    await within(30_000, "the source to connect once trusted", source.ready);
     await waitUntil(() => ctx.points.length > 0, "an encrypted reading");
     expect(ctx.state).toBe("connected");
     expect(ctx.points[0].tags).toEqual({ enterprise: "demo", line: "Line1", machine: "M1", signal: "Energy" });

@@ -55,7 +55,19 @@ describe.skipIf(!influxUrl || !mqttAvailable)("two ingest workers on a shared su
         const p = cli(["--config", config]);
         processes.push(p);
         p.start();
-        await until(`worker ${name} answering /healthz`, async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => null))?.status === 200, 30_000, 100);
+        let last = "";
+        await until(
+          `worker ${name} answering /healthz`,
+          async () => {
+            const res = await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => null);
+            last = res ? `${res.status} ${await res.text()}` : "no answer";
+            return res?.status === 200;
+          },
+          30_000,
+          100,
+        ).catch((err) => {
+          throw new Error(`${(err as Error).message}; last /healthz: ${last}; output: ${p.output.slice(-2000)}`);
+        });
         return p;
       };
       const spooled = async () => (await metricValue(httpPort, "zhiping_ingest_points_spooled_total", { source: "plant" }).catch(() => undefined)) ?? 0;

@@ -66,8 +66,9 @@ describe.skipIf(!influxUrl || !mqttAvailable)("ingest killed with SIGKILL mid-st
     })();
 
     await until("a third of the stream spooled", async () => ((await metricValue(httpPort, "zhiping_ingest_points_spooled_total", { source: "plant" })) ?? 0) > total / 3);
-    const spooledBeforeKill = (await metricValue(httpPort, "zhiping_ingest_points_spooled_total", { source: "plant" })) ?? 0;
+    // Written first: what is written was spooled before, so the two readings stay consistent.
     const writtenBeforeKill = (await metricValue(httpPort, "zhiping_ingest_points_written_total", { sink: "influx" })) ?? 0;
+    const spooledBeforeKill = (await metricValue(httpPort, "zhiping_ingest_points_spooled_total", { source: "plant" })) ?? 0;
     expect(await first.stop("SIGKILL")).toBeNull(); // no exit code: killed by the signal
     const killedAt = Date.now();
     const publishedAtKill = published;

@@ -62,7 +62,10 @@ async function start(name: string, overrides: Partial<OpcuaConfigInput>) {
     auth: { type: "username", username: "operator", passwordEnv: "ZP_TEST_OPCUA_PASSWORD" },
     pki: { trustServerCertificates: [server.certificateFile] },
     subscription: { publishingIntervalMs: 100 },
-    reconnect: { initialDelayMs: 200, maxDelayMs: 500 },
+    // Retries a few times a second, not more: every refused attempt makes the server's certificate store
+    // take its file lock (to file the certificate under rejected/), and a tighter loop starves the
+    // operator's trust action of that lock on a busy machine.
+    reconnect: { initialDelayMs: 500, maxDelayMs: 1500 },
     nodes: [opcuaAddress(line, "M1", "Energy")],
     ...overrides,
   });

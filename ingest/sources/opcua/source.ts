@@ -37,6 +37,7 @@ import type { PluginDeps, Point, SignalKind, SignalRef, Source, SourceContext } 
 import { certificateDer } from "./certificate";
 import { monitoringDefaults, type Monitoring, type OpcuaConfig } from "./config";
 import { discover } from "./discovery";
+import { routeNodeOpcuaLogs } from "./library-log";
 import { parseNodeId, toNodeId, type ParsedNodeId } from "./node-id";
 import { hasOverflowBit, qualityOf } from "./quality";
 import { MAX_REPUBLISH, SequenceRecord } from "./sequence";
@@ -190,6 +191,7 @@ export class OpcuaSource implements Source {
   ) {
     this.name = deps.name ?? "opcua";
     this.log = deps.logger.child({ source: this.name });
+    routeNodeOpcuaLogs(deps.logger);
     this.ready = new Promise((r) => (this.readyResolve = r));
     const plans: NodePlan[] = [];
     const add = (entry: OpcuaConfig["nodes"][number], groupMonitoring: Monitoring | undefined) => {

@@ -12,6 +12,7 @@ import { LineEdge } from "./edge";
 import { demoMachines } from "./presets";
 import { LineServer } from "./server";
 import { machineSpecSchema, parseLineSpec, type LineSpec } from "./spec";
+import { routeNodeOpcuaLogs } from "../opcua/library-log";
 
 const identifier = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "letters, digits, '_' or '-', starting with a letter");
 
@@ -95,6 +96,7 @@ export class SimulatorSource implements Source {
     private readonly deps: PluginDeps,
   ) {
     this.name = deps.name ?? "simulator";
+    routeNodeOpcuaLogs(deps.logger);
   }
 
   async start(ctx: SourceContext): Promise<void> {

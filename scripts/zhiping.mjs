@@ -10,6 +10,7 @@ const commands = {
   frameworks: ["../scripts/cli/frameworks.ts", "list the frameworks and check their files"],
   ingest: ["../ingest/cli.ts", "run the ingest service: zhiping ingest --config ingest.yaml"],
   demo: ["../scripts/cli/demo.ts", "start the demo: web + ingest + simulated line"],
+  serve: ["../scripts/cli/serve.ts", "serve the built web app: one process per core (zhiping serve --help)"],
   db: ["../scripts/cli/db.ts", "database schema: zhiping db migrate"],
   seed: ["../scripts/cli/seed.ts", "add the demo enterprises, users and assessments (idempotent)"],
   gateways: ["../scripts/cli/gateways.ts", "broker files for gateways: zhiping gateways mosquitto --out DIR"],

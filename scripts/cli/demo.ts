@@ -1,7 +1,7 @@
 // `zhiping demo`: migrates and seeds the database (idempotent), writes the demo ingest's configuration (the
 // simulated line, with the registry exported from the web app's registration of the demo enterprise),
 // starts the demo's processes and prints the URLs and the logins. Every process is one entry in
-// `demoProcesses()`; Ctrl+C stops them all.
+// `demoProcesses()`; Ctrl+C stops them all, and they stop by themselves when the demo process is killed.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -25,6 +25,13 @@ export interface DemoProcess {
   env?: Record<string, string>;
 }
 
+/**
+ * Node options for every demo process: the preload that ends it when the process that started it goes away
+ * (the demo killed with SIGTERM or SIGKILL must not leave the web server and the ingest running).
+ */
+const EXIT_WITH_PARENT = ["--import", new URL("./exit-with-parent.mjs", import.meta.url).href];
+const ZHIPING = fileURLToPath(new URL("../zhiping.mjs", import.meta.url));
+
 /** Where the demo's telemetry lives and how the web app finds it. */
 export interface DemoTelemetry {
   /** The generated ingest.yaml. */
@@ -38,10 +45,10 @@ export interface DemoTelemetry {
 export function demoProcesses(port: string, host: string, telemetry?: DemoTelemetry): DemoProcess[] {
   return [
     {
+      // The production server (`zhiping serve`: one worker per core), as a deployment runs it.
       name: "web",
       command: process.execPath,
-      // node on remix-serve's cli directly: killing an `npx` wrapper would leave the server running.
-      args: [fileURLToPath(new URL("../../node_modules/@remix-run/serve/dist/cli.js", import.meta.url)), "build/index.js"],
+      args: [...EXIT_WITH_PARENT, ZHIPING, "serve"],
       env: {
         PORT: port,
         HOST: host,
@@ -54,7 +61,7 @@ export function demoProcesses(port: string, host: string, telemetry?: DemoTeleme
             // The ingest with the simulated line (OPC UA server + Sparkplug edge), the sources reading it, the store.
             name: "ingest",
             command: process.execPath,
-            args: [fileURLToPath(new URL("../zhiping.mjs", import.meta.url)), "ingest", "--config", telemetry.ingestConfig],
+            args: [...EXIT_WITH_PARENT, ZHIPING, "ingest", "--config", telemetry.ingestConfig],
           },
         ]
       : []),
@@ -102,7 +109,8 @@ export async function prepareDemoTelemetry(db: Kysely<DB>, root: string, ports: 
   return { ingestConfig: file, storePath: resolve(data, "embedded/telemetry.sqlite"), statusUrl: `http://127.0.0.1:${ports.ingestHttp}/healthz` };
 }
 
-const GRACE_MS = 6_000;
+/** Longer than the web server's own shutdown bound (ZHIPING_WEB_SHUTDOWN_MS, 5 s by default). */
+const GRACE_MS = 8_000;
 
 export async function main(_argv: string[]): Promise<number> {
   const port = process.env.PORT ?? "3000";
@@ -122,7 +130,8 @@ export async function main(_argv: string[]): Promise<number> {
 
   const children: ChildProcess[] = [];
   for (const p of demoProcesses(port, host, telemetry)) {
-    const child = spawn(p.command, p.args, { cwd: ROOT, env: { ...process.env, ...p.env }, stdio: ["ignore", "ignore", "inherit"] });
+    // The IPC channel is how a child hears at once that the demo has gone (exit-with-parent.mjs).
+    const child = spawn(p.command, p.args, { cwd: ROOT, env: { ...process.env, ...p.env }, stdio: ["ignore", "ignore", "inherit", "ipc"] });
     child.on("exit", (code, signal) => console.log(`[demo] ${p.name} stopped (${signal ?? code})`));
     children.push(child);
   }
@@ -142,7 +151,7 @@ export async function main(_argv: string[]): Promise<number> {
     if (stopping) return;
     stopping = true;
     for (const c of children) c.kill("SIGTERM");
-    // remix-serve takes a few seconds to close kept-alive connections; do not wait for ever.
+    // Each stops gracefully within its own bound; do not wait for ever.
     setTimeout(() => children.forEach((c) => c.exitCode === null && c.kill("SIGKILL")), GRACE_MS).unref();
   };
   process.on("SIGINT", stop);

@@ -6,7 +6,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { decodePoints, encodePoints } from "./point-codec";
+import { decodePoints, encodeChunk, encodePoints } from "./point-codec";
 import type { Point } from "./types";
 
 export type SyncMode = "full" | "normal";
@@ -15,6 +15,13 @@ export interface ChunkInfo {
   id: number;
   created: number;
   count: number;
+}
+
+/** A chunk ready for disk: its points already encoded (point-codec.ts). */
+export interface EncodedChunk {
+  created: number;
+  count: number;
+  blob: Buffer;
 }
 
 export type DeadLetterStage = "source" | "validation" | "sink";
@@ -65,9 +72,13 @@ export class SpoolStore {
   private stats: SpoolStats = { chunks: 0, points: 0, bytes: 0, deadLetters: 0, deadLetterBytes: 0 };
   private readonly st;
 
-  constructor(readonly path: string, sync: SyncMode = "full") {
+  constructor(readonly path: string, private readonly sync: SyncMode = "full") {
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // A new file gets 64 KiB pages: a chunk (~85 KB) then spans 2 pages instead of ~21 overflow pages, which
+    // measured ~2× less time per committed point. It takes effect only before the first table exists (an
+    // existing spool keeps its page size).
+    this.db.pragma("page_size = 65536");
     this.db.pragma("journal_mode = WAL");
     // FULL: a committed group survives power loss; NORMAL: survives a process crash (SIGKILL) only.
     this.db.pragma(`synchronous = ${sync === "full" ? "FULL" : "NORMAL"}`);
@@ -81,7 +92,7 @@ export class SpoolStore {
         created INTEGER NOT NULL,          -- epoch ms of the group commit
         count   INTEGER NOT NULL,          -- points in the chunk
         bytes   INTEGER NOT NULL,
-        points  BLOB NOT NULL              -- point-codec JSON
+        points  BLOB NOT NULL              -- point-codec: format 3 is a JSON header line + line protocol
       );
       CREATE TABLE IF NOT EXISTS sink_cursor (
         sink      TEXT PRIMARY KEY,
@@ -96,7 +107,7 @@ export class SpoolStore {
         detail TEXT,
         origin TEXT,                       -- topic, node id…: what a replay needs besides raw
         raw    BLOB,
-        point  BLOB,                       -- point-codec JSON of one point, when there is one
+        point  BLOB,                       -- point-codec chunk of one point, when there is one
         bytes  INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS dead_letter_reason ON dead_letter (reason, id);
@@ -118,6 +129,8 @@ export class SpoolStore {
       minCursor: this.db.prepare("SELECT min(delivered) FROM sink_cursor").pluck(),
       deletedStats: this.db.prepare("SELECT count(*) AS chunks, coalesce(sum(count), 0) AS points, coalesce(sum(bytes), 0) AS bytes FROM spool_chunk WHERE id <= ?"),
       deleteChunks: this.db.prepare("DELETE FROM spool_chunk WHERE id <= ?"),
+      syncNormal: this.db.prepare("PRAGMA synchronous = NORMAL"),
+      syncFull: this.db.prepare("PRAGMA synchronous = FULL"),
     };
     this.refreshStats();
   }
@@ -147,22 +160,18 @@ export class SpoolStore {
    * One group commit: the chunks and dead letters in one transaction. Returns the new chunk ids. When this
    * returns, everything is on disk (fsync'd with sync=full).
    */
-  commit(chunks: ReadonlyArray<{ created: number; points: readonly Point[] }>, deadLetters: readonly NewDeadLetter[]): number[] {
-    const encoded = chunks.map((c) => encodePoints(c.points));
+  commit(chunks: readonly EncodedChunk[], deadLetters: readonly NewDeadLetter[]): number[] {
     const deadRows = deadLetters.map(deadRow);
     const ids: number[] = [];
     this.db.transaction(() => {
-      chunks.forEach((c, i) => {
-        const info = this.st.insertChunk.run(c.created, c.points.length, encoded[i].length, encoded[i]);
-        ids.push(Number(info.lastInsertRowid));
-      });
+      for (const c of chunks) ids.push(Number(this.st.insertChunk.run(c.created, c.count, c.blob.length, c.blob).lastInsertRowid));
       for (const row of deadRows) this.st.insertDead.run(...row);
     })();
-    chunks.forEach((c, i) => {
+    for (const c of chunks) {
       this.stats.chunks++;
-      this.stats.points += c.points.length;
-      this.stats.bytes += encoded[i].length;
-    });
+      this.stats.points += c.count;
+      this.stats.bytes += c.blob.length;
+    }
     for (const row of deadRows) {
       this.stats.deadLetters++;
       this.stats.deadLetterBytes += row[8];
@@ -179,10 +188,15 @@ export class SpoolStore {
     return this.st.pointsAfter.get(afterId) as number;
   }
 
-  readChunk(id: number): Point[] {
+  /** A chunk's stored bytes (point-codec). */
+  readChunkBlob(id: number): Buffer {
     const blob = this.st.readChunk.get(id) as Buffer | undefined;
     if (!blob) throw new Error(`spool chunk ${id} is gone`);
-    return decodePoints(blob);
+    return blob;
+  }
+
+  readChunk(id: number): Point[] {
+    return decodePoints(this.readChunkBlob(id));
   }
 
   /** Make the configured sinks the ones whose cursors hold chunks back; new sinks start at the oldest chunk. */
@@ -210,13 +224,22 @@ export class SpoolStore {
     const deadRows = rejected.map(deadRow);
     let deleted = { chunks: 0, points: 0, bytes: 0 };
     let minCursor = 0;
-    this.db.transaction(() => {
-      this.st.setCursor.run(sink, upToId);
-      for (const row of deadRows) this.st.insertDead.run(...row);
-      minCursor = (this.st.minCursor.get() as number | null) ?? 0;
-      deleted = this.st.deletedStats.get(minCursor) as typeof deleted;
-      if (deleted.chunks > 0) this.st.deleteChunks.run(minCursor);
-    })();
+    // Progress needs no fsync of its own: lost to a power cut, it means the batch is written again
+    // (harmless: same series + time overwrites), and the next commit's fsync covers it anyway (one WAL).
+    // Dead letters do: they are the only copy of the refused points.
+    const relaxed = this.sync === "full" && deadRows.length === 0;
+    if (relaxed) this.st.syncNormal.run();
+    try {
+      this.db.transaction(() => {
+        this.st.setCursor.run(sink, upToId);
+        for (const row of deadRows) this.st.insertDead.run(...row);
+        minCursor = (this.st.minCursor.get() as number | null) ?? 0;
+        deleted = this.st.deletedStats.get(minCursor) as typeof deleted;
+        if (deleted.chunks > 0) this.st.deleteChunks.run(minCursor);
+      })();
+    } finally {
+      if (relaxed) this.st.syncFull.run();
+    }
     this.stats.chunks -= deleted.chunks;
     this.stats.points -= deleted.points;
     this.stats.bytes -= deleted.bytes;
@@ -279,7 +302,7 @@ export class SpoolStore {
     this.db.transaction(() => {
       const del = this.db.prepare("DELETE FROM dead_letter WHERE id = ?");
       for (const id of ids) del.run(id);
-      chunkIds = this.commit(chunks.map((p) => ({ created: now, points: p })), stillDead);
+      chunkIds = this.commit(chunks.map((p) => ({ created: now, count: p.length, blob: encodeChunk(p) })), stillDead);
     })();
     this.refreshStats();
     return chunkIds;

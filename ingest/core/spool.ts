@@ -3,9 +3,12 @@
 // acknowledgements run in that same order. So throughput is not one fsync per MQTT message, and a QoS 1
 // PUBACK still goes out only for what is on disk. Over the disk budget nothing is committed: emits stay
 // pending (backpressure) and the spool_full alarm is raised until the sinks drain it.
+// Points are encoded (line protocol, point-codec format 3) as they are handed over, not at the commit: the
+// point objects then die young, and what waits for the commit and sits in the cache is bytes off the heap.
 import type { Logger } from "pino";
 import type { IngestMetrics } from "./metrics";
-import type { ChunkInfo, NewDeadLetter, SpoolStore } from "./spool-store";
+import { ChunkBuilder, chunkLines, decodePoints } from "./point-codec";
+import type { ChunkInfo, EncodedChunk, NewDeadLetter, SpoolStore } from "./spool-store";
 import type { Ack, Point } from "./types";
 
 export interface SpoolOptions {
@@ -20,16 +23,20 @@ export interface SpoolOptions {
 }
 
 type Entry =
-  | { kind: "points"; points: Point[]; source: string; ack?: Ack; resolve: () => void }
+  | { kind: "points"; count: number; source: string; ack?: Ack; resolve: () => void }
   | { kind: "dead"; entry: NewDeadLetter };
 
 export class Spool {
   private queue: Entry[] = [];
+  /** Points of the queued emits, encoded: full chunks, and the one being filled. */
+  private full: Array<{ count: number; blob: Buffer }> = [];
+  private readonly open = new ChunkBuilder();
   private scheduled: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private closed = false;
   private overBudget = false;
   private writeFailed = false;
-  private readonly cache = new Map<number, Point[]>();
+  /** Committed chunks' bytes by id, until every sink wrote them. */
+  private readonly cache = new Map<number, { count: number; blob: Buffer }>();
   private cachedPoints = 0;
   private readonly listeners = new Set<() => void>();
 
@@ -54,8 +61,14 @@ export class Spool {
   /** Queue points; the promise resolves (after `ack`) once they are on disk. */
   add(points: Point[], source: string, ack?: Ack): Promise<void> {
     if (this.closed) return new Promise(() => {}); // shutting down: never acknowledge what is not on disk
+    const open = this.open;
+    const chunkPoints = this.options.chunkPoints;
+    for (let i = 0; i < points.length; i++) {
+      open.add(points[i]);
+      if (open.count >= chunkPoints) this.full.push({ count: open.count, blob: open.finish() });
+    }
     return new Promise<void>((resolve) => {
-      this.queue.push({ kind: "points", points, source, ack, resolve });
+      this.queue.push({ kind: "points", count: points.length, source, ack, resolve });
       this.schedule();
     });
   }
@@ -86,26 +99,17 @@ export class Spool {
     this.setOverBudget(false);
     const entries = this.queue;
     this.queue = [];
+    if (this.open.count) this.full.push({ count: this.open.count, blob: this.open.finish() });
+    const encoded = this.full;
+    this.full = [];
     const dead: NewDeadLetter[] = [];
-    const chunks: Array<{ created: number; points: Point[] }> = [];
-    const now = Date.now();
-    let current: Point[] = [];
     let emits = 0;
     for (const e of entries) {
-      if (e.kind === "dead") {
-        dead.push(e.entry);
-        continue;
-      }
-      emits++;
-      for (const p of e.points) {
-        current.push(p);
-        if (current.length >= this.options.chunkPoints) {
-          chunks.push({ created: now, points: current });
-          current = [];
-        }
-      }
+      if (e.kind === "dead") dead.push(e.entry);
+      else emits++;
     }
-    if (current.length) chunks.push({ created: now, points: current });
+    const now = Date.now();
+    const chunks: EncodedChunk[] = encoded.map((c) => ({ created: now, count: c.count, blob: c.blob }));
     const started = performance.now();
     let ids: number[];
     try {
@@ -113,6 +117,7 @@ export class Spool {
     } catch (err) {
       // Disk full, I/O error…: nothing was acknowledged; keep the entries first in line and try again.
       this.queue = entries.concat(this.queue);
+      this.full = encoded.concat(this.full);
       if (!this.writeFailed) this.logger.error({ err }, "spool commit failed; holding acknowledgements and retrying");
       this.writeFailed = true;
       this.metrics.alarm.set({ component: "spool", alarm: "spool_write_failed" }, 1);
@@ -130,15 +135,15 @@ export class Spool {
     this.metrics.commitDuration.observe((performance.now() - started) / 1000);
     this.metrics.commitGroupSize.observe(emits);
     chunks.forEach((c, i) => {
-      if (this.cachedPoints + c.points.length <= this.options.cachePoints) {
-        this.cache.set(ids[i], c.points);
-        this.cachedPoints += c.points.length;
+      if (this.cachedPoints + c.count <= this.options.cachePoints) {
+        this.cache.set(ids[i], c);
+        this.cachedPoints += c.count;
       }
     });
     for (const d of dead) this.metrics.deadLetters.inc({ source: d.source, stage: d.stage, reason: d.reason });
     for (const e of entries) {
       if (e.kind !== "points") continue;
-      if (e.points.length) this.metrics.pointsSpooled.inc({ source: e.source }, e.points.length);
+      if (e.count) this.metrics.pointsSpooled.inc({ source: e.source }, e.count);
       try {
         e.ack?.();
       } catch (err) {
@@ -180,18 +185,28 @@ export class Spool {
     return this.store.listChunks(afterId, limit);
   }
 
+  /** A committed chunk's stored bytes, from memory while cached. */
+  blob(chunk: ChunkInfo): Buffer {
+    return this.cache.get(chunk.id)?.blob ?? this.store.readChunkBlob(chunk.id);
+  }
+
+  /** A committed chunk's points as line protocol (each line ending in a newline). */
+  lines(chunk: ChunkInfo): Buffer {
+    return chunkLines(this.blob(chunk));
+  }
+
   points(chunk: ChunkInfo): Point[] {
-    return this.cache.get(chunk.id) ?? this.store.readChunk(chunk.id);
+    return decodePoints(this.blob(chunk));
   }
 
   /** A sink wrote everything up to `upToId`; `rejected` points become dead letters in the same transaction. */
   delivered(sink: string, upToId: number, rejected: NewDeadLetter[]): void {
     const deletedUpTo = this.store.advance(sink, upToId, rejected);
     for (const d of rejected) this.metrics.deadLetters.inc({ source: d.source, stage: d.stage, reason: d.reason });
-    for (const [id, points] of this.cache) {
+    for (const [id, chunk] of this.cache) {
       if (id > deletedUpTo) break; // Map keeps insertion order, which is id order
       this.cache.delete(id);
-      this.cachedPoints -= points.length;
+      this.cachedPoints -= chunk.count;
     }
     this.updateGauges();
     if (this.queue.length && !this.scheduled) this.schedule();

@@ -63,10 +63,28 @@ export type WriteOutcome =
   /** Some points can never be written (400 type conflict…). The rest were written or are retried by the sink. */
   | { kind: "partial"; rejected: Array<{ point: Point; reason: string }> };
 
+/**
+ * A batch as the spool holds it: InfluxDB line protocol, one point per line (spool chunk format 3). A sink
+ * that speaks line protocol sends the bodies as they are; `points()` decodes them for anything else.
+ */
+export interface LineProtocolBatch {
+  /** Points (= lines) in the batch. */
+  readonly count: number;
+  /** The chunks' line protocol in spool order; every line ends with a newline. */
+  bodies(): Buffer[];
+  /** The same points as objects, decoded on the first call. */
+  points(): Point[];
+}
+
 /** Every output implements this. */
 export interface Sink {
   readonly name: string;
   write(batch: Point[]): Promise<WriteOutcome>;
+  /**
+   * Optional: write the spool's line protocol as it is. The delivery prefers it to `write`, which then costs
+   * a decode per point. Same outcomes as `write` (rejected points as objects: they become dead letters).
+   */
+  writeLineProtocol?(batch: LineProtocolBatch): Promise<WriteOutcome>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 // The `influx` sink: InfluxDB through its v1 HTTP API (1.x, 2.x with DBRP mapping, 3.x Core).
 import { z } from "zod";
 import { duration } from "../../core/config-types";
-import type { Sink, SinkPlugin } from "../../core/types";
+import type { LineProtocolBatch, Sink, SinkPlugin } from "../../core/types";
 import { InfluxWriter, type InfluxTarget } from "./writer";
 
 export const influxConfigSchema = z
@@ -36,6 +36,9 @@ export class InfluxSink implements Sink {
   }
   write(batch: Parameters<Sink["write"]>[0]) {
     return this.writer.write(batch);
+  }
+  writeLineProtocol(batch: LineProtocolBatch) {
+    return this.writer.writeLineProtocol(batch);
   }
   async close(): Promise<void> {}
 }

@@ -4,8 +4,8 @@
 import { promisify } from "node:util";
 import { gzip as gzipCb } from "node:zlib";
 import { escape } from "influx";
-import type { Point, WriteOutcome } from "../../core/types";
-import { toLines } from "./line-protocol";
+import { toLines } from "../../core/line-protocol";
+import type { LineProtocolBatch, Point, WriteOutcome } from "../../core/types";
 
 const gzip = promisify(gzipCb);
 
@@ -66,11 +66,35 @@ export class InfluxWriter {
   }
 
   /**
+   * Write a spooled batch as it is: its chunks' line protocol in one body, nothing decoded or rebuilt. Only
+   * when InfluxDB refuses it (400, 413, missing database) are the points decoded, to split and find the
+   * refused ones the same way as `write` does.
+   */
+  async writeLineProtocol(batch: LineProtocolBatch): Promise<WriteOutcome> {
+    if (batch.count === 0) return { kind: "ok" };
+    try {
+      const bodies = batch.bodies();
+      const res = await this.postBody(bodies.length === 1 ? bodies[0] : Buffer.concat(bodies));
+      if (res.status === 204 || res.status === 200) return { kind: "ok" };
+      const rejected: Rejected = [];
+      const result = await this.judge(batch.points(), res, rejected, false);
+      if (result) return result;
+      return rejected.length ? { kind: "partial", rejected } : { kind: "ok" };
+    } catch (err) {
+      return { kind: "retry", error: describeError(err) };
+    }
+  }
+
+  /**
    * Write `points`; collect refused ones into `rejected`. Returns a retry outcome when the whole batch must
    * be tried again (nothing is lost by re-writing points that did get in: same series + time overwrites).
    */
   private async writeFinding(points: readonly Point[], rejected: Rejected, justCreated = false): Promise<WriteOutcome | null> {
-    const res = await this.post(points);
+    return this.judge(points, await this.post(points), rejected, justCreated);
+  }
+
+  /** What InfluxDB's answer to writing `points` means: done (null, refusals collected) or retry. */
+  private async judge(points: readonly Point[], res: Response, rejected: Rejected, justCreated: boolean): Promise<WriteOutcome | null> {
     if (res.status === 204 || res.status === 200) return null;
     const message = errorMessage(res.body);
     if (res.status === 400) {
@@ -133,10 +157,13 @@ export class InfluxWriter {
     return JSON.parse(res.body);
   }
 
-  private async post(points: readonly Point[]): Promise<Response> {
-    const text = toLines(points);
-    if (!this.target.gzip) return this.request(this.writeUrl, text, {});
-    return this.request(this.writeUrl, await gzip(text), { "Content-Encoding": "gzip" });
+  private post(points: readonly Point[]): Promise<Response> {
+    return this.postBody(toLines(points));
+  }
+
+  private async postBody(body: string | Buffer): Promise<Response> {
+    if (!this.target.gzip) return this.request(this.writeUrl, body, {});
+    return this.request(this.writeUrl, await gzip(body), { "Content-Encoding": "gzip" });
   }
 
   private async request(url: string, body: string | Buffer, extra: Record<string, string>): Promise<Response> {

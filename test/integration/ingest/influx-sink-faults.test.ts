@@ -1,8 +1,10 @@
 // The InfluxDB sink's answers to what a real InfluxDB says when something is wrong, on an influxd of this
 // test's own (auth enabled, a small request body limit): 401 → retry with the `unauthorized` alarm until the
 // credentials work; 404 → create the database (or the `database_missing` alarm); 413 → split until it fits;
-// 400 "points beyond retention policy" → exactly the old points refused, the rest written.
+// 400 "points beyond retention policy" → exactly the old points refused, the rest written. The last two also
+// through the delivery's path: the spool's line protocol sent as it is, points decoded only to split.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ChunkBatch, encodeChunk } from "../../../ingest/core/point-codec";
 import type { Point } from "../../../ingest/core/types";
 import { InfluxSink } from "../../../ingest/sinks/influx";
 import { requireService } from "../../support/services";
@@ -55,25 +57,30 @@ describe.skipIf(!available)("InfluxDB sink faults (own influxd: auth, 4 KB body 
     expect(await s.write([point(1, NOW)])).toMatchObject({ kind: "retry", alarm: "database_missing" });
   });
 
-  it("splits a batch the server finds too large (413) until every part fits", async () => {
+  // The delivery's way: two spool chunks of line protocol, sent as they are.
+  const spooled = (points: Point[]) => new ChunkBatch([encodeChunk(points.slice(0, 100)), encodeChunk(points.slice(100))], points.length);
+
+  it.each(["points", "spooled line protocol"])("splits a batch the server finds too large (413) until every part fits (%s)", async (how) => {
     const s = sink(influxd.url, "faults");
-    const batch = Array.from({ length: 300 }, (_, i) => point(i, NOW - 10_000 + i)); // ~27 KB of line protocol
-    expect(await s.write(batch)).toEqual({ kind: "ok" });
-    const count = await query(`SELECT COUNT("value") FROM "gauge" WHERE time >= ${NOW - 10_000}ms AND time < ${NOW - 10_000 + 300}ms`, "faults");
+    const t0 = NOW - (how === "points" ? 10_000 : 20_000);
+    const batch = Array.from({ length: 300 }, (_, i) => point(i, t0 + i)); // ~27 KB of line protocol
+    expect(how === "points" ? await s.write(batch) : await s.writeLineProtocol(spooled(batch))).toEqual({ kind: "ok" });
+    const count = await query(`SELECT COUNT("value") FROM "gauge" WHERE time >= ${t0}ms AND time < ${t0 + 300}ms`, "faults");
     expect(count.results[0].series[0].values[0][1]).toBe(300);
   });
 
-  it("refuses exactly the points beyond the retention policy, with InfluxDB's reason, and writes the rest", async () => {
-    await query('CREATE RETENTION POLICY "hour" ON "faults" DURATION 1h REPLICATION 1', "faults");
-    const s = sink(influxd.url, "faults", { retentionPolicy: "hour" });
+  it.each(["points", "spooled line protocol"])("refuses exactly the points beyond the retention policy, with InfluxDB's reason, and writes the rest (%s)", async (how) => {
+    const rp = how === "points" ? "hour" : "hour2";
+    await query(`CREATE RETENTION POLICY "${rp}" ON "faults" DURATION 1h REPLICATION 1`, "faults");
+    const s = sink(influxd.url, "faults", { retentionPolicy: rp });
     const old = NOW - 3 * 3600_000;
     const batch = [point(1, NOW - 3), point(2, old), point(3, NOW - 2), point(4, old + 1), point(5, NOW - 1), point(6, old + 2), point(7, NOW)];
-    const outcome = await s.write(batch);
+    const outcome = how === "points" ? await s.write(batch) : await s.writeLineProtocol(spooled(batch));
     expect(outcome.kind).toBe("partial");
     const rejected = outcome.kind === "partial" ? outcome.rejected : [];
     expect(rejected.map((r) => r.point.time)).toEqual([old, old + 1, old + 2]);
     for (const r of rejected) expect(r.reason).toMatch(/^beyond_retention: partial write: points beyond retention policy dropped=\d+$/);
-    const rows = await query('SELECT "value" FROM "hour"."gauge"', "faults");
+    const rows = await query(`SELECT "value" FROM "${rp}"."gauge"`, "faults");
     expect(rows.results[0].series[0].values.map((v: number[]) => v[1])).toEqual([1.5, 3.5, 5.5, 7.5]);
   });
 });

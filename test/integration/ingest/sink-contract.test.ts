@@ -1,11 +1,14 @@
 // One contract, two sinks: the InfluxDB sink against the real InfluxDB from the test services, and the
 // embedded SQLite store. Both must write, read back exactly, overwrite the same series + timestamp, keep one
-// type per field, refuse exactly the conflicting points, and keep awkward tag values intact.
+// type per field, refuse exactly the conflicting points, and keep awkward tag values intact — given points,
+// and given what the delivery gives them: the spool's chunks (line protocol, format 3) sent as they are to
+// InfluxDB, decoded for the embedded store.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { escape } from "influx";
 import { afterAll, describe, expect, it } from "vitest";
+import { ChunkBatch, encodeChunk } from "../../../ingest/core/point-codec";
 import type { FieldValue, Point, Sink } from "../../../ingest/core/types";
 import { EmbeddedSink } from "../../../ingest/sinks/embedded";
 import { TelemetryStore, type FieldType } from "../../../ingest/sinks/embedded/store";
@@ -96,9 +99,28 @@ function embeddedSubject(): Subject {
   };
 }
 
+/** The points as the delivery hands them over: spool chunks of at most 1,000 points each. */
+function spooled(points: Point[]): ChunkBatch {
+  const blobs: Buffer[] = [];
+  for (let i = 0; i < points.length; i += 1000) blobs.push(encodeChunk(points.slice(i, i + 1000)));
+  return new ChunkBatch(blobs, points.length);
+}
+
+/** Writes go the delivery's way: line protocol as spooled when the sink takes it, else decoded points. */
+function throughSpool(make: () => Subject): () => Subject {
+  return () => {
+    const s = make();
+    const inner = s.sink;
+    const write = (points: Point[]) => (inner.writeLineProtocol ? inner.writeLineProtocol(spooled(points)) : inner.write(spooled(points).points()));
+    return { ...s, sink: { name: inner.name, write, close: () => inner.close() } };
+  };
+}
+
 const subjects: Array<[string, () => Subject, boolean]> = [
   ["influx (real InfluxDB)", influxSubject, !influxUrl],
+  ["influx (real InfluxDB), spooled line protocol as it is", throughSpool(influxSubject), !influxUrl],
   ["embedded (SQLite)", embeddedSubject, false],
+  ["embedded (SQLite), points decoded from spool chunks", throughSpool(embeddedSubject), false],
 ];
 
 describe.each(subjects)("sink contract: %s", (_name, make, skip) => {

@@ -10,7 +10,7 @@ import { IngestMetrics } from "../../../ingest/core/metrics";
 import { Pipeline } from "../../../ingest/core/pipeline";
 import { Spool, type SpoolOptions } from "../../../ingest/core/spool";
 import { SpoolStore } from "../../../ingest/core/spool-store";
-import type { Point, Sink, WriteOutcome } from "../../../ingest/core/types";
+import type { LineProtocolBatch, Point, Sink, WriteOutcome } from "../../../ingest/core/types";
 import { DEFAULT_LIMITS } from "../../../ingest/core/validate";
 
 const logger = pino({ level: "silent" });
@@ -271,5 +271,56 @@ describe("delivery: batches, retries, refusals", () => {
     releaseB();
     await until("both wrote, chunk deleted", () => s.store.getStats().points === 0);
     expect(b.times).toEqual([1]);
+  });
+});
+
+/** A sink that takes line protocol (like the InfluxDB sink) and records the bodies it was handed. */
+class LineSink implements Sink {
+  bodies: string[] = [];
+  constructor(readonly name = "test") {}
+  async write(): Promise<WriteOutcome> {
+    throw new Error("the delivery must prefer writeLineProtocol");
+  }
+  async writeLineProtocol(batch: LineProtocolBatch): Promise<WriteOutcome> {
+    this.bodies.push(batch.bodies().map((b) => b.toString("utf8")).join(""));
+    return { kind: "ok" };
+  }
+  async close() {}
+}
+
+describe("delivery: line protocol as spooled", () => {
+  const line = (i: number) => `gauge,enterprise=e,line=l,machine=m1,signal=s quality="good",value=${i} ${T + i}\n`;
+
+  it("hands a line-protocol sink the chunks' bytes as they were encoded at intake", async () => {
+    const s = setup({ chunkPoints: 2 });
+    const sink = new LineSink();
+    deliver(sink, s);
+    await s.pipeline.emit("src", [point(1), point(2), point(3)]);
+    await until("written", () => sink.bodies.length === 1);
+    // fields in the point's order: value, then quality
+    expect(sink.bodies[0]).toBe([1, 2, 3].map((i) => `gauge,enterprise=e,line=l,machine=m1,signal=s value=${i},quality="good" ${T + i}\n`).join(""));
+    expect(s.store.listChunks(0, 10).map((c) => c.count)).toEqual([]); // delivered and deleted
+    expect(await metric(s.metrics, "zhiping_ingest_points_written_total", { sink: "test" })).toBe(3);
+  });
+
+  it("delivers chunks an earlier version spooled (format 2) as line protocol", async () => {
+    const s = setup();
+    const v2 = '[2,[["enterprise","line","machine","signal"]],[["gauge",0,"e","l","m1","s"]],[["quality","value"]],1735689600000,[0,0,1,0,"good",1,0,0,2,0,"good",2]]';
+    s.store.db.prepare("INSERT INTO spool_chunk (created, count, bytes, points) VALUES (?, 2, ?, ?)").run(Date.now(), v2.length, Buffer.from(v2));
+    s.store.refreshStats();
+    const sink = new LineSink();
+    deliver(sink, s, { flushIntervalMs: 0 });
+    await until("written", () => sink.bodies.length === 1);
+    expect(sink.bodies[0]).toBe(line(1) + line(2));
+    await until("spool emptied", () => s.store.getStats().points === 0);
+  });
+
+  it("records progress with the fsync relaxed, then puts synchronous=FULL back for the next commit", async () => {
+    const s = setup();
+    const sink = new LineSink();
+    deliver(sink, s);
+    await s.pipeline.emit("src", [point(1)]);
+    await until("spool emptied", () => s.store.getStats().points === 0);
+    expect(s.store.db.pragma("synchronous", { simple: true })).toBe(2); // FULL, for the next commit
   });
 });

@@ -3,6 +3,7 @@
 // the engine's validation appears under the question.
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, type FormEvent } from "react";
+import { autosaveDone, joinAutosave, requestAutosave } from "./autosave-turns";
 import type { ChoiceItem } from "../../assessments";
 import type { Text } from "../../assessments/types";
 import { fieldName, MULTI_NONE } from "../domain/answer-fields";
@@ -43,10 +44,22 @@ export function QuestionField(props: {
   const fetcher = useFetcher<AutosaveResult>({ key: `autosave:${q.id}` });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const fieldsetRef = useRef<HTMLFieldSetElement>(null);
-  // One save per question in flight at a time: a change made meanwhile is sent when it finishes, so saves
-  // arrive in order and none is aborted half-way.
-  const queued = useRef(false);
+  // One save of the page in flight at a time (autosave-turns): a change made meanwhile is sent when the
+  // save before it is over, so saves arrive in order and none is aborted half-way.
+  const inFlight = useRef(false);
+  const seenBusy = useRef(false);
+  const sendRef = useRef<() => void>(() => {});
   useEffect(() => () => { if (timer.current) clearTimeout(timer.current); }, []);
+  useEffect(() => joinAutosave(q.id, () => sendRef.current()), [q.id]);
+  useEffect(() => {
+    if (!inFlight.current) return;
+    if (fetcher.state !== "idle") seenBusy.current = true;
+    else if (seenBusy.current) {
+      inFlight.current = false;
+      seenBusy.current = false;
+      autosaveDone(q.id);
+    }
+  });
 
   const value = props.submitted ?? q.value;
   const values = Array.isArray(value) ? value : value === null ? [] : [value];
@@ -73,12 +86,13 @@ export function QuestionField(props: {
   }
 
   function save() {
+    requestAutosave(q.id);
+  }
+
+  // Runs when this question's turn comes: the answer as the inputs show it then.
+  sendRef.current = () => {
     const fieldset = fieldsetRef.current;
-    if (!fieldset) return;
-    if (fetcher.state !== "idle") {
-      queued.current = true;
-      return;
-    }
+    if (!fieldset) return autosaveDone(q.id);
     const form = new FormData();
     form.set("intent", "autosave");
     form.set("q", q.id);
@@ -86,15 +100,10 @@ export function QuestionField(props: {
       if ((input.type === "radio" || input.type === "checkbox") && !input.checked) continue;
       form.append(name, input.value);
     }
+    inFlight.current = true;
+    seenBusy.current = false;
     fetcher.submit(form, { method: "post" });
-  }
-
-  useEffect(() => {
-    if (fetcher.state === "idle" && queued.current) {
-      queued.current = false;
-      save();
-    }
-  });
+  };
 
   const describedBy = error ? `${q.id}-error` : undefined;
   return (

@@ -63,8 +63,10 @@ export class Spool {
     if (this.closed) return new Promise(() => {}); // shutting down: never acknowledge what is not on disk
     const open = this.open;
     const chunkPoints = this.options.chunkPoints;
-    for (let i = 0; i < points.length; i++) {
-      open.add(points[i]);
+    for (let i = 0; i < points.length; ) {
+      const n = Math.min(chunkPoints - open.count, points.length - i);
+      open.addRange(points, i, i + n);
+      i += n;
       if (open.count >= chunkPoints) this.full.push({ count: open.count, blob: open.finish() });
     }
     return new Promise<void>((resolve) => {

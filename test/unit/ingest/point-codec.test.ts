@@ -72,6 +72,29 @@ describe("spool chunk format 3", () => {
     expect(b.finish().toString()).toBe("[3]\n");
     expect(decodePoints(encodeChunk([]))).toEqual([]);
   });
+
+  it("grows past its first buffer with multi-byte text, and numbers odd qualities across ranges", () => {
+    const b = new ChunkBuilder();
+    const long = "温度".repeat(2_000); // 4,000 UTF-16 units, 12,000 bytes in UTF-8
+    const points: Point[] = Array.from({ length: 40 }, (_, i) => ({
+      measurement: "text",
+      tags: { machine: `m${i}` },
+      fields: { value: `${i}:${long}`, quality: "good" },
+      time: T + i,
+      quality: i === 3 || i === 37 ? "bad" : "good",
+    }));
+    b.addRange(points, 0, 5);
+    b.addRange(points, 5, 40); // 40 × ~12 KB: well past the first 128 KiB
+    expect(b.count).toBe(40);
+    const blob = b.finish();
+    expect(blob.subarray(0, 18).toString()).toBe("[3,[[3,2],[37,2]]]");
+    expect(decodePoints(blob)).toEqual(points);
+    // The builder's own buffer is reused: the finished chunk must not change under the next one.
+    const copy = Buffer.from(blob);
+    b.addRange(points, 0, 1);
+    b.finish();
+    expect(blob.equals(copy)).toBe(true);
+  });
 });
 
 describe("dead letters' points (format 2)", () => {

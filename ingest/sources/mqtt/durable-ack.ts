@@ -13,8 +13,15 @@
 // message now); the broker redelivers such messages itself (persistent session), and at-least-once plus
 // idempotent points makes the duplicate harmless.
 //
-// This relies on two internals of mqtt.js 5 (the handleMessage error path and `_sendPacket`); the
-// integration test test/integration/ingest/mqtt-durable-ack.test.ts fails if an upgrade changes them.
+// The PUBACKs a commit releases go out as one write of their bytes: through mqtt.js each is three writes into
+// the socket stream plus a cork and a tick (measured: ~0.7 s of CPU per 50,000 PUBACKs, a sixth of the whole
+// ingest's at 20 points per message). A PUBACK without properties and with reason code 0 is the same four
+// bytes in MQTT 3.1.1 and 5 (0x40, remaining length 2, packet id; MQTT 5 §3.4.2.1 lets the reason code be
+// omitted), which is also what mqtt-packet writes for it.
+//
+// This relies on two internals of mqtt.js 5 (the handleMessage error path and `client.stream`, the
+// connection's socket); the integration test test/integration/ingest/mqtt-durable-ack.test.ts fails if an
+// upgrade changes them.
 import type { IPublishPacket, MqttClient } from "mqtt";
 import type { Ack } from "../../core/types";
 
@@ -32,6 +39,8 @@ interface Connection {
 
 export class DurableAcks {
   private connection: Connection | null = null;
+  /** Connections with acknowledgements not yet written: flushed once at the end of the tick. */
+  private readonly toFlush = new Set<Connection>();
   /** PUBACKs sent, and acknowledgements that came too late for their connection (redelivered by the broker). */
   sent = 0;
   stale = 0;
@@ -58,14 +67,19 @@ export class DurableAcks {
     const connection = this.connection;
     const entry: Pending = { messageId: packet.messageId, ready: false };
     connection.queue.push(entry);
-    let done = false;
     return () => {
-      if (done) return;
-      done = true;
+      if (entry.ready) return;
       entry.ready = true;
-      this.flush(connection);
+      // A commit acknowledges its messages one after the other in one go: write their PUBACKs together.
+      if (this.toFlush.size === 0) process.nextTick(this.flushAll);
+      this.toFlush.add(connection);
     };
   }
+
+  private readonly flushAll = (): void => {
+    for (const connection of this.toFlush) this.flush(connection);
+    this.toFlush.clear();
+  };
 
   /** Messages received and not yet acknowledged on the current connection. */
   get inFlight(): number {
@@ -73,10 +87,13 @@ export class DurableAcks {
   }
 
   private flush(connection: Connection): void {
+    const queue = connection.queue;
+    let ready = 0;
+    while (ready < queue.length && queue[ready].ready) ready++;
+    if (ready === 0) return;
     const client = this.client as unknown as {
       connected: boolean;
-      stream: { destroyed?: boolean; writable?: boolean };
-      _sendPacket(packet: { cmd: "puback"; messageId: number; reasonCode: number }): void;
+      stream: { destroyed?: boolean; writable?: boolean; write(chunk: Buffer): boolean };
     };
     // `connected` turns false only on the stream's 'close' event; a destroyed stream is already gone.
     const current =
@@ -85,12 +102,18 @@ export class DurableAcks {
       client.stream === connection.stream &&
       !client.stream.destroyed &&
       client.stream.writable !== false;
-    while (connection.queue.length && connection.queue[0].ready) {
-      const entry = connection.queue.shift()!;
-      if (current) {
-        client._sendPacket({ cmd: "puback", messageId: entry.messageId, reasonCode: 0 });
-        this.sent++;
-      } else this.stale++;
-    }
+    if (current) {
+      const bytes = Buffer.allocUnsafe(4 * ready);
+      for (let i = 0; i < ready; i++) {
+        const id = queue[i].messageId;
+        bytes[4 * i] = 0x40; // PUBACK
+        bytes[4 * i + 1] = 2; // remaining length: the packet id only
+        bytes[4 * i + 2] = id >> 8;
+        bytes[4 * i + 3] = id & 0xff;
+      }
+      client.stream.write(bytes);
+      this.sent += ready;
+    } else this.stale += ready;
+    queue.splice(0, ready);
   }
 }

@@ -3,8 +3,10 @@
 // from outside, without instrumenting any of them.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+
+// The bench picks ports the way the ingest tests do.
+export { freePort } from "../../test/integration/ingest/support";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -51,17 +53,6 @@ export class CpuMeter {
     }
     return out;
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,6 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireOrgAccess, requireUser } from "~/access/access.server";
+import { orgFormAction } from "~/access/org-form.server";
+import { RevokeForm } from "~/components/RevokeForm";
 import { getDb } from "~/db/db.server";
 import { EMAIL, formText } from "~/forms";
 import { badRequest, notFound } from "~/http.server";
@@ -15,12 +17,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { grants: await listGrants(await getDb(), org.id) };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const { org } = await requireOrgAccess(user, params.orgId, "grant");
-  const form = await request.formData();
-  const db = await getDb();
-  const intent = formText(form, "intent");
+export async function action(args: ActionFunctionArgs) {
+  const { user, org, db, form, intent } = await orgFormAction(args, "grant");
   if (intent === "grant") {
     const email = formText(form, "email").trim().toLowerCase();
     if (!EMAIL.test(email)) return data({ error: "errors.email" as MessageKey }, { status: 400 });
@@ -65,11 +63,7 @@ export default function ConsultantAccess() {
                 <td>{date(g.grantedAt)}</td>
                 <td>
                   {g.revokedAt ? t("grant.revoked", { date: date(g.revokedAt) }) : (
-                    <Form method="post" className="inline-form">
-                      <input type="hidden" name="intent" value="revoke" />
-                      <input type="hidden" name="grantId" value={g.id} />
-                      <button type="submit" className="danger">{t("grant.revoke")}</button>
-                    </Form>
+                    <RevokeForm idName="grantId" id={g.id} label={t("grant.revoke")} />
                   )}
                 </td>
               </tr>

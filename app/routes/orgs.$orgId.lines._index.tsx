@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { allows, requireOrgAccess, requireUser } from "~/access/access.server";
+import { orgFormAction } from "~/access/org-form.server";
 import { LastData, ProblemList, SourceStates, TextField, type ProblemView } from "~/components/LineParts";
 import { getDb } from "~/db/db.server";
 import { formText } from "~/forms";
@@ -46,12 +47,8 @@ type ActionResult = { form: string; problems: ProblemView[]; done: Message | nul
 
 const result = (form: string, problems: ProblemView[], status = 400) => data<ActionResult>({ form, problems, done: null, notes: [] }, { status });
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const { org } = await requireOrgAccess(user, params.orgId, "write");
-  const db = await getDb();
-  const form = await request.formData();
-  const intent = formText(form, "intent");
+export async function action(args: ActionFunctionArgs) {
+  const { user, org, db, form, intent } = await orgFormAction(args, "write");
   if (intent === "enterprise") {
     const checked = checkEnterprise({ enterpriseKey: formText(form, "enterpriseKey"), sparkplugGroup: formText(form, "sparkplugGroup"), topicRoot: formText(form, "topicRoot") });
     if (!checked.ok) return result("enterprise", checked.problems);

@@ -1,6 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireOrgAccess, requireUser } from "~/access/access.server";
+import { orgFormAction } from "~/access/org-form.server";
+import { RevokeForm } from "~/components/RevokeForm";
 import { ProblemList, TextField, type ProblemView } from "~/components/LineParts";
 import { getDb } from "~/db/db.server";
 import { formText } from "~/forms";
@@ -31,12 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type Created = { kind: "mqtt"; username: string; password: string } | { kind: "http"; token: string };
 type ActionResult = { problems: ProblemView[]; created: Created | null };
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const { org } = await requireOrgAccess(user, params.orgId, "write");
-  const db = await getDb();
-  const form = await request.formData();
-  const intent = formText(form, "intent");
+export async function action(args: ActionFunctionArgs) {
+  const { user, org, db, form, intent } = await orgFormAction(args, "write");
   if (intent === "create") {
     const kind = formText(form, "kind");
     if (kind !== "mqtt" && kind !== "http") return data<ActionResult>({ problems: [{ field: "kind", key: "tm.err.kind" }], created: null }, { status: 400 });
@@ -114,11 +112,7 @@ export default function Gateways() {
                   <td>{date(g.createdAt)}</td>
                   <td>
                     {g.revokedAt ? <span className="tag">{t("tm.gw.revoked")} {date(g.revokedAt)}</span> : (
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value="revoke" />
-                        <input type="hidden" name="gatewayId" value={g.id} />
-                        <button type="submit" className="danger">{t("tm.gw.revoke")}</button>
-                      </Form>
+                      <RevokeForm idName="gatewayId" id={g.id} label={t("tm.gw.revoke")} />
                     )}
                   </td>
                 </tr>

@@ -1,6 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireOrgAccess, requireUser } from "~/access/access.server";
+import { orgFormAction } from "~/access/org-form.server";
+import { RevokeForm } from "~/components/RevokeForm";
 import { getDb } from "~/db/db.server";
 import { formText } from "~/forms";
 import { badRequest, notFound } from "~/http.server";
@@ -14,12 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { tokens: await listApiTokens(await getDb(), org.id) };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const { org } = await requireOrgAccess(user, params.orgId, "write");
-  const form = await request.formData();
-  const db = await getDb();
-  const intent = formText(form, "intent");
+export async function action(args: ActionFunctionArgs) {
+  const { user, org, db, form, intent } = await orgFormAction(args, "write");
   if (intent === "create") {
     const name = formText(form, "name").trim();
     if (name.length < 1 || name.length > 60) return data({ error: "errors.tokenName" as MessageKey, token: null }, { status: 400 });
@@ -68,11 +66,7 @@ export default function Tokens() {
                 <td>{k.lastUsedAt ? date(k.lastUsedAt) : t("token.never")}</td>
                 <td>
                   {k.revokedAt ? t("token.revoked") : (
-                    <Form method="post" className="inline-form">
-                      <input type="hidden" name="intent" value="revoke" />
-                      <input type="hidden" name="tokenId" value={k.id} />
-                      <button type="submit" className="danger">{t("token.revoke")}</button>
-                    </Form>
+                    <RevokeForm idName="tokenId" id={k.id} label={t("token.revoke")} />
                   )}
                 </td>
               </tr>

@@ -44,3 +44,14 @@ export function TrailTable({ items }: { items: TrailItem[] }) {
     </table>
   );
 }
+
+/** The trail page of an organisation or of one assessment. */
+export function TrailCard({ items }: { items: TrailItem[] }) {
+  const { t } = useI18n();
+  return (
+    <section className="card">
+      <h2>{t("trail.title")}</h2>
+      <TrailTable items={items} />
+    </section>
+  );
+}

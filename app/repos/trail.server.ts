@@ -70,3 +70,9 @@ export async function listTrail(
   if (scope.assessmentId) q = q.where("auditEvent.assessmentId", "=", scope.assessmentId);
   return q.orderBy("auditEvent.id", "desc").limit(limit).execute();
 }
+
+/** The trail as a page shows it: each entry without the organisation, assessment and actor ids it is filed under. */
+export async function listTrailForPage(db: Kysely<DB>, scope: { organizationId: string; assessmentId?: string }, limit: number) {
+  const entries = await listTrail(db, scope, limit);
+  return entries.map(({ organizationId: _o, assessmentId: _a, actorId: _u, ...rest }) => rest);
+}

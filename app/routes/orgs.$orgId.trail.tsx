@@ -1,25 +1,17 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requireOrgAccess, requireUser } from "~/access/access.server";
-import { TrailTable } from "~/components/TrailTable";
+import { TrailCard } from "~/components/TrailTable";
 import { getDb } from "~/db/db.server";
-import { useI18n } from "~/i18n/use-i18n";
-import { listTrail } from "~/repos/trail.server";
+import { listTrailForPage } from "~/repos/trail.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const { org } = await requireOrgAccess(user, params.orgId, "read");
-  const items = await listTrail(await getDb(), { organizationId: org.id }, 300);
-  return { items: items.map(({ organizationId: _o, assessmentId: _a, actorId: _u, ...rest }) => rest) };
+  return { items: await listTrailForPage(await getDb(), { organizationId: org.id }, 300) };
 }
 
 export default function OrganizationTrail() {
   const { items } = useLoaderData<typeof loader>();
-  const { t } = useI18n();
-  return (
-    <section className="card">
-      <h2>{t("trail.title")}</h2>
-      <TrailTable items={items} />
-    </section>
-  );
+  return <TrailCard items={items} />;
 }

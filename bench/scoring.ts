@@ -6,21 +6,11 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseFramework, score, type AnswerValue, type Answers, type Framework, type Question } from "../assessments";
+// Seeded, so every run scores the same answer sets.
+import { mulberry32 as random } from "../ingest/sources/simulator/prng";
 
 const N = Number(process.argv[2] ?? 10_000);
 const ROUNDS = 5;
-
-/** mulberry32: a small seeded generator, so every run scores the same answer sets. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STEPS = ["none", "partial", "most", "full"] as const;
 

@@ -3,19 +3,11 @@
 // sets until the engine agrees. Rating requirements at or below the target level are answered well and
 // those above it poorly; other question types follow one "strength" between 0 and 1.
 import { score, type Framework, type Question } from "../../assessments";
+import { mulberry32 } from "../../ingest/sources/simulator/prng";
 import type { AnswerValue, Answers, AssessmentResult, IndustryType, RatingValue } from "../../assessments/types";
 
-/** mulberry32: a small, fast, seedable PRNG, so the same seed always gives the same demo. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's seeded generator: the same seed always gives the same demo. */
+export const prng = mulberry32;
 
 function pickWeighted<T>(rng: () => number, choices: Array<[T, number]>): T {
   const total = choices.reduce((s, [, w]) => s + w, 0);

@@ -1,5 +1,6 @@
-// Seeded randomness for the simulated line. Everything the simulator does must follow from its seed, so a
-// test (or the KPI engine's test) can recompute any value; nothing here may touch Math.random or the clock.
+// Seeded randomness for the simulated line (the demo data and the benches use the same generator). Everything
+// the simulator does must follow from its seed, so a test (or the KPI engine's test) can recompute any value;
+// nothing here may touch Math.random or the clock.
 
 /** FNV-1a over the parts' text, then a 32-bit avalanche: a stable 32-bit seed from a list of coordinates. */
 export function hashSeed(...parts: Array<number | string>): number {

@@ -2,25 +2,17 @@
 // statements sent together in one request, answers checked statement by statement, identifiers and string
 // literals escaped here and nowhere else.
 import { z } from "zod";
+import { checkInfluxCredentials, influxConnectionFields } from "../core/influx-connection";
 import { duration } from "../core/config-types";
 import { TelemetryQueryError } from "./reader";
 
 export const influxReaderConfigSchema = z
   .strictObject({
-    url: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
-    database: z.string().min(1),
-    retentionPolicy: z.string().min(1).optional(),
-    username: z.string().min(1).optional(),
-    password: z.string().optional(),
-    /** InfluxDB 2.x/3.x API token (sent as `Authorization: Token …`); instead of username/password. */
-    token: z.string().min(1).optional(),
+    ...influxConnectionFields,
     /** Per request. */
     timeout: duration({ min: 100, max: 600_000 }).default(30_000),
   })
-  .superRefine((c, ctx) => {
-    if (c.token && c.username) ctx.addIssue({ code: "custom", path: ["token"], message: "use either token or username/password, not both" });
-    if (c.password !== undefined && c.username === undefined) ctx.addIssue({ code: "custom", path: ["password"], message: "password without username" });
-  });
+  .superRefine(checkInfluxCredentials);
 
 export type InfluxReaderConfigInput = z.input<typeof influxReaderConfigSchema>;
 export type InfluxReaderConfig = z.output<typeof influxReaderConfigSchema>;

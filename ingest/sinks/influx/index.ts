@@ -1,27 +1,19 @@
 // The `influx` sink: InfluxDB through its v1 HTTP API (1.x, 2.x with DBRP mapping, 3.x Core).
 import { z } from "zod";
+import { checkInfluxCredentials, influxConnectionFields } from "../../core/influx-connection";
 import { duration } from "../../core/config-types";
 import type { LineProtocolBatch, Sink, SinkPlugin } from "../../core/types";
 import { InfluxWriter, type InfluxTarget } from "./writer";
 
 export const influxConfigSchema = z
   .strictObject({
-    url: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
-    database: z.string().min(1),
-    retentionPolicy: z.string().min(1).optional(),
-    username: z.string().min(1).optional(),
-    password: z.string().optional(),
-    /** InfluxDB 2.x/3.x API token (sent as `Authorization: Token …`); instead of username/password. */
-    token: z.string().min(1).optional(),
+    ...influxConnectionFields,
     /** Create the database when a write says it is missing (needs admin rights on 1.x). */
     createDatabase: z.boolean().default(false),
     timeout: duration({ min: 100, max: 600_000 }).default(10_000),
     gzip: z.boolean().default(false),
   })
-  .superRefine((c, ctx) => {
-    if (c.token && c.username) ctx.addIssue({ code: "custom", path: ["token"], message: "use either token or username/password, not both" });
-    if (c.password !== undefined && c.username === undefined) ctx.addIssue({ code: "custom", path: ["password"], message: "password without username" });
-  });
+  .superRefine(checkInfluxCredentials);
 
 export type InfluxSinkConfig = z.infer<typeof influxConfigSchema>;
 

@@ -59,18 +59,6 @@ export function gatewayTopics(t: EnterpriseTopics): TopicGrant[] {
   ];
 }
 
-/** Whether an MQTT topic falls under a grant's filter (`+` one level, `#` the rest), the way the broker matches. */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split("/");
-  const t = topic.split("/");
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === "#") return true;
-    if (i >= t.length) return false;
-    if (f[i] !== "+" && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
-
 export interface BrokerAccount {
   username: string;
   passwordHash: string;

@@ -13,7 +13,7 @@ import { Pipeline } from "./pipeline";
 import { ConfiguredRegistry } from "./registry";
 import { Spool } from "./spool";
 import { SpoolStore } from "./spool-store";
-import type { Sink, Source } from "./types";
+import type { PluginDeps, Sink, Source } from "./types";
 
 const STATS_REFRESH_MS = 5000;
 /** Spool chunks never hold more points than this (nor more than the smallest sink batch). */
@@ -168,19 +168,21 @@ export async function startIngest(config: IngestConfig, options: StartOptions = 
   const pipeline = new Pipeline(spool, config.limits, metrics, logger);
   const sinks: Sink[] = [];
   const deliveries: Delivery[] = [];
+  /** What a source or sink plugin gets: its own log context and data folder below the ingest's. */
+  const pluginContext = (kind: "source" | "sink", name: string): PluginDeps => ({
+    registry,
+    logger: logger.child({ [kind]: name }),
+    dataDir: join(config.dataDir, name),
+    name,
+    configDir: config.configDir,
+  });
   const sources: Source[] = [];
   let server: Server | null = null;
   let address: AddressInfo | null = null;
   try {
     store.setSinks(config.sinks.map((s) => s.name));
     for (const entry of config.sinks) {
-      const sink = entry.plugin.create(entry.config, {
-        registry,
-        logger: logger.child({ sink: entry.name }),
-        dataDir: join(config.dataDir, entry.name),
-        name: entry.name,
-        configDir: config.configDir,
-      });
+      const sink = entry.plugin.create(entry.config, pluginContext("sink", entry.name));
       sinks.push(sink);
       const delivery = new Delivery(
         sink,
@@ -202,13 +204,7 @@ export async function startIngest(config: IngestConfig, options: StartOptions = 
     if (config.http.enabled) ({ server, address } = await startHttp(config.http.host, config.http.port, metrics, () => service.health()));
     for (const entry of config.sources) {
       try {
-        const source = entry.plugin.create(entry.config, {
-          registry,
-          logger: logger.child({ source: entry.name }),
-          dataDir: join(config.dataDir, entry.name),
-          name: entry.name,
-          configDir: config.configDir,
-        });
+        const source = entry.plugin.create(entry.config, pluginContext("source", entry.name));
         sources.push(source);
       } catch (err) {
         throw new Error(`source ${entry.name}: ${(err as Error).message}`);

@@ -2,7 +2,7 @@
 // readable report (zh by default, --lang en) or as JSON (--json) for scripts.
 // Exit codes: 0 scored, 1 bad input (file, JSON, answers, framework data), 2 usage.
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { commandLine } from "./command-line";
 import { z } from "zod";
 import { getFramework, loadFrameworks } from "../../app/domain/frameworks.server";
 import { score, validateAnswers, type Answers, type Framework, type IndustryType, type Locale, type MeasuredEvidence, type Text } from "../../assessments";
@@ -88,18 +88,9 @@ const OPTIONS = {
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
-  let args: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof OPTIONS }>>;
-  try {
-    args = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
-  } catch (e) {
-    console.error(`${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const args = commandLine(argv, OPTIONS, USAGE);
+  if (typeof args === "number") return args;
   const { values, positionals } = args;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const locale: Locale = values.lang === "en" ? "en" : "zh";
   try {
     if (values.lang !== undefined && values.lang !== "zh" && values.lang !== "en") throw new UsageError(`--lang must be zh or en, not "${values.lang}"`);

@@ -2,7 +2,7 @@
 // one, reporting a bad file with its path and faults. `--coverage [file]` writes the coverage table
 // (docs/frameworks-coverage.md). Exit codes: 0 all files valid, 1 some file invalid, 2 usage.
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { commandLine } from "./command-line";
 import { loadFrameworks } from "../../app/domain/frameworks.server";
 import type { Framework } from "../../assessments";
 import { coverageMarkdown } from "../../assessments/coverage";
@@ -18,23 +18,9 @@ function counts(fw: Framework): Record<string, number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { json: { type: "boolean" }, dir: { type: "string" }, coverage: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    });
-  } catch (e) {
-    console.error(`${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const args = commandLine(argv, { json: { type: "boolean" }, dir: { type: "string" }, coverage: { type: "boolean" }, help: { type: "boolean", short: "h" } }, USAGE);
+  if (typeof args === "number") return args;
   const { values, positionals } = args;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (positionals.length > (values.coverage ? 1 : 0)) {
     console.error(`unexpected argument "${positionals[values.coverage ? 1 : 0]}"\n\n${USAGE}`);
     return 2;

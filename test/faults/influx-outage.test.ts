@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../ingest/core/service";
 import { requireService, uniqueName } from "../support/services";
-import { freePort, influxCount, metricValue, OwnInfluxd, publishAll, publisher, startInProcess, tempDir, until } from "../integration/ingest/support";
+import { freePort, influxCount, machineTopics, metricValue, OwnInfluxd, publishAll, publisher, reading, readingJson, startInProcess, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
 import { count, printFigures, seconds } from "./figures";
 
 const influxAvailable = requireService("influx"); // the binary comes with the test services
@@ -34,16 +34,16 @@ describe.skipIf(!influxAvailable || !mqttUrl)("InfluxDB outage mid-stream", () =
           name: "plant",
           url: mqttUrl,
           clientId: uniqueName("ingest"),
-          subscriptions: [{ topic: `${prefix}/+`, json: { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } }],
+          subscriptions: [{ topic: `${prefix}/+`, json: readingJson }],
         },
       ],
       sinks: [{ type: "influx", url: influxd.url, database, createDatabase: true, flushInterval: "100ms", batchSize: 1000, retry: { initial: "50ms", max: "500ms" }, timeout: "2s" }],
-      registry: { conventions: [{ source: "mqtt", match: `${prefix}/{machine}`, enterprise: "e", line: "l", signal: "v" }] },
+      registry: machineTopics(`${prefix}/{machine}`),
     });
     const port = service.address!.port;
-    await until("connected", () => (service!.health().sources as any).plant?.state === "connected");
+    await untilPlantConnected(service);
     const pub = await publisher(mqttUrl!, uniqueName("pub"));
-    const message = (i: number): [string, string] => [`${prefix}/m${i % 5}`, JSON.stringify({ ts: T0 + i, v: i })];
+    const message = (i: number): [string, string] => [`${prefix}/m${i % 5}`, reading(T0, i)];
     const part = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => message(from + k));
 
     await publishAll(pub, part(0, 1000));

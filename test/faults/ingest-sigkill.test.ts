@@ -3,7 +3,7 @@
 // by the broker; duplicates overwrite themselves).
 import { afterAll, describe, expect, it } from "vitest";
 import { requireService, uniqueName } from "../support/services";
-import { cli, dropDatabase, freePort, influxCount, metricValue, OwnMosquitto, publisher, tempDir, until, writeConfig } from "../integration/ingest/support";
+import { cli, dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, publisher, readingJson, startHealthy, steadyStream, tempDir, until, writeConfig } from "../integration/ingest/support";
 import { count, printFigures, seconds } from "./figures";
 
 const influxUrl = requireService("influx");
@@ -36,34 +36,23 @@ describe.skipIf(!influxUrl || !mqttAvailable)("ingest killed with SIGKILL mid-st
           name: "plant",
           url: broker.url,
           clientId: uniqueName("ingest"), // fixed across the restart: the broker keeps our session
-          subscriptions: [{ topic: "sigkill/+/telemetry", json: { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } }],
+          subscriptions: [{ topic: "sigkill/+/telemetry", json: readingJson }],
         },
       ],
       sinks: [{ type: "influx", url: influxUrl, database, createDatabase: true, flushInterval: "200ms", batchSize: 500 }],
-      registry: { conventions: [{ source: "mqtt", match: "sigkill/{machine}/telemetry", enterprise: "e", line: "l", signal: "v" }] },
+      registry: machineTopics("sigkill/{machine}/telemetry"),
     });
     const start = async () => {
       const p = cli(["--config", config]);
       processes.push(p);
-      p.start();
-      await until("ingest answering /healthz", async () => (await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => null))?.status === 200, 30_000, 100);
-      return p;
+      return startHealthy(p, httpPort);
     };
     const first = await start();
 
     const total = 4000;
     const pub = await publisher(broker.url, uniqueName("pub"));
-    let published = 0;
-    const publishing = (async () => {
-      // A steady stream (~2,000 msg/s) so the kill lands while messages are in flight.
-      while (published < total) {
-        const batch = [];
-        for (let k = 0; k < 100 && published < total; k++, published++)
-          batch.push(pub.publishAsync(`sigkill/m${published % 8}/telemetry`, JSON.stringify({ ts: T0 + published, v: published }), { qos: 1 }));
-        await Promise.all(batch);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
+    // ~2,000 msg/s, so the kill lands while messages are in flight.
+    const stream = steadyStream(pub, { total, perTick: 100, t0: T0, topic: (i) => `sigkill/m${i % 8}/telemetry` });
 
     await until("a third of the stream spooled", async () => ((await metricValue(httpPort, "zhiping_ingest_points_spooled_total", { source: "plant" })) ?? 0) > total / 3);
     // Written first: what is written was spooled before, so the two readings stay consistent.
@@ -71,11 +60,11 @@ describe.skipIf(!influxUrl || !mqttAvailable)("ingest killed with SIGKILL mid-st
     const spooledBeforeKill = (await metricValue(httpPort, "zhiping_ingest_points_spooled_total", { source: "plant" })) ?? 0;
     expect(await first.stop("SIGKILL")).toBeNull(); // no exit code: killed by the signal
     const killedAt = Date.now();
-    const publishedAtKill = published;
-    expect(published).toBeLessThan(total); // the kill landed while the stream was still flowing
+    const publishedAtKill = stream.published;
+    expect(stream.published).toBeLessThan(total); // the kill landed while the stream was still flowing
     const second = await start();
     const restartedAt = Date.now();
-    await publishing;
+    await stream.done;
     await pub.endAsync();
 
     await until("exactly every message in InfluxDB", async () => (await influxCount(influxUrl!, database, "gauge")) >= total, 60_000, 200);

@@ -5,7 +5,7 @@
 import mqtt from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../ingest/core/service";
-import { dropDatabase, freePort, influxCount, metricValue, OwnMosquitto, startInProcess, tempDir, until } from "../integration/ingest/support";
+import { dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, plantState, readingJson, startInProcess, steadyStream, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
 import { requireService, uniqueName } from "../support/services";
 import { count, printFigures, seconds } from "./figures";
 
@@ -39,14 +39,14 @@ describe.skipIf(!influxUrl || !mqttAvailable)("Mosquitto restarted mid-stream", 
           url: broker.url,
           clientId: uniqueName("ingest"),
           // Reconnect settings are the defaults (500 ms doubling to 10 s): what an operator gets.
-          subscriptions: [{ topic: "plant/+/telemetry", json: { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } }],
+          subscriptions: [{ topic: "plant/+/telemetry", json: readingJson }],
         },
       ],
       sinks: [{ type: "influx", url: influxUrl, database, createDatabase: true, flushInterval: "200ms" }],
-      registry: { conventions: [{ source: "mqtt", match: "plant/{machine}/telemetry", enterprise: "e", line: "l", signal: "v" }] },
+      registry: machineTopics("plant/{machine}/telemetry"),
     });
     const port = service.address!.port;
-    await until("connected", () => (service!.health().sources as any).plant?.state === "connected");
+    await untilPlantConnected(service);
     const spooled = async () => (await metricValue(port, "zhiping_ingest_points_spooled_total", { source: "plant" })) ?? 0;
 
     // The gateway: persistent session, QoS 1, retries until every message has its PUBACK.
@@ -60,22 +60,13 @@ describe.skipIf(!influxUrl || !mqttAvailable)("Mosquitto restarted mid-stream", 
     let gatewayReconnects = 0;
     gateway.on("reconnect", () => gatewayReconnects++);
     const total = 3000;
-    let published = 0;
-    const publishing = (async () => {
-      // ~1,000 msg/s, 50 unacknowledged at most: a steady stream the restart lands in the middle of.
-      while (published < total) {
-        const batch = [];
-        for (let k = 0; k < 50 && published < total; k++, published++)
-          batch.push(gateway.publishAsync(`plant/m${published % 6}/telemetry`, JSON.stringify({ ts: T0 + published, v: published }), { qos: 1 }));
-        await Promise.all(batch);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
+    // ~1,000 msg/s, 50 unacknowledged at most: a steady stream the restart lands in the middle of.
+    const stream = steadyStream(gateway, { total, perTick: 50, t0: T0, topic: (i) => `plant/m${i % 6}/telemetry` });
 
     await until("a quarter of the stream spooled", async () => (await spooled()) >= total / 4);
     await broker.stop();
     const stoppedAt = Date.now();
-    await until("the ingest to notice", () => (service!.health().sources as any).plant?.state !== "connected", 10_000);
+    await until("the ingest to notice", () => plantState(service!) !== "connected", 10_000);
     await new Promise((r) => setTimeout(r, Math.max(0, 2000 - (Date.now() - stoppedAt))));
     const beforeReturn = await spooled();
     await broker.start();
@@ -84,7 +75,7 @@ describe.skipIf(!influxUrl || !mqttAvailable)("Mosquitto restarted mid-stream", 
     const resumedMs = Date.now() - backAt;
     expect(resumedMs).toBeLessThan(5000);
 
-    await publishing;
+    await stream.done;
     await gateway.endAsync();
     await until("every message in InfluxDB", async () => (await influxCount(influxUrl!, database, "gauge")) >= total, 60_000, 200);
     const landed = await influxCount(influxUrl!, database, "gauge");

@@ -12,7 +12,7 @@ import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../ingest/core/service";
 import type { TelemetryStore } from "../../ingest/sinks/embedded/store";
-import { freePort, OwnMosquitto, startInProcess, tempDir, until } from "../integration/ingest/support";
+import { freePort, OwnMosquitto, reading, readingJson, startInProcess, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
 import { requireService, uniqueName } from "../support/services";
 import { count, printFigures } from "./figures";
 
@@ -66,15 +66,15 @@ describe.skipIf(!available)("MQTT username/password and ACL (own Mosquitto)", ()
           password: users.ingest,
           // The second filter is foreign to the ingest's credentials: the broker must never feed it.
           subscriptions: [
-            { topic: "factory/acme/+/telemetry", json: { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } },
-            { topic: "factory/other/+/telemetry", json: { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } },
+            { topic: "factory/acme/+/telemetry", json: readingJson },
+            { topic: "factory/other/+/telemetry", json: readingJson },
           ],
         },
       ],
       sinks: [{ type: "embedded", flushInterval: "50ms" }],
       registry: { conventions: [{ source: "mqtt", match: "factory/{enterprise}/{machine}/telemetry", line: "l", signal: "v" }] },
     });
-    await until("connected", () => (service!.health().sources as any).plant?.state === "connected");
+    await untilPlantConnected(service);
     const store = (service.sinks[0] as unknown as { store: TelemetryStore }).store;
 
     // Someone allowed to read everything, to show the foreign traffic does exist on the broker.
@@ -83,7 +83,7 @@ describe.skipIf(!available)("MQTT username/password and ACL (own Mosquitto)", ()
     auditor.on("message", (topic) => auditorSaw.push(topic));
     await auditor.subscribeAsync("#", { qos: 1 });
 
-    const message = (i: number) => JSON.stringify({ ts: T0 + i, v: i });
+    const message = (i: number) => reading(T0, i);
     const acme = await connect("gw-acme");
     const acmeV311 = await connect("gw-acme", 4);
     const other = await connect("gw-other");

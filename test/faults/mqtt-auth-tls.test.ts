@@ -8,7 +8,7 @@ import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../ingest/core/service";
 import { requireService, uniqueName } from "../support/services";
-import { freePort, OwnMosquitto, startInProcess, tempDir, until } from "../integration/ingest/support";
+import { freePort, machineTopics, OwnMosquitto, readingJson, startInProcess, tempDir, until } from "../integration/ingest/support";
 import { printFigures } from "./figures";
 
 const available = requireService("mqtt");
@@ -54,11 +54,11 @@ describe.skipIf(!available)("MQTT with TLS and username/password (own Mosquitto)
         password,
         tls,
         reconnectInitial: "200ms",
-        subscriptions: [{ topic: "secure/+", json: { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } }],
+        subscriptions: [{ topic: "secure/+", json: readingJson }],
       },
     ],
     sinks: [{ type: "embedded", flushInterval: "50ms" }],
-    registry: { conventions: [{ source: "mqtt", match: "secure/{machine}", enterprise: "e", line: "l", signal: "v" }] },
+    registry: machineTopics("secure/{machine}"),
   });
 
   it("connects with the CA and credentials, and delivers", async () => {

@@ -6,7 +6,7 @@
 // worker's share waits for its restart and is lost if its session expires first (README: run workers
 // under a supervisor; keep sessionExpiry longer than any plausible outage).
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, dropDatabase, freePort, influxCount, metricValue, OwnMosquitto, publisher, tempDir, until, writeConfig } from "../integration/ingest/support";
+import { cli, dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, publisher, readingJson, startHealthy, steadyStream, tempDir, until, writeConfig } from "../integration/ingest/support";
 import { requireService, uniqueName } from "../support/services";
 import { count, printFigures, seconds } from "./figures";
 
@@ -43,32 +43,18 @@ describe.skipIf(!influxUrl || !mqttAvailable)("two ingest workers on a shared su
               name: "plant",
               url: broker!.url,
               clientId: `${database}-worker-${name}`, // fixed per worker: its session outlives the process
-              subscriptions: [{ topic: "$share/zhiping/plant/+/telemetry", json: { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } }],
+              subscriptions: [{ topic: "$share/zhiping/plant/+/telemetry", json: readingJson }],
             },
           ],
           sinks: [{ type: "influx", url: influxUrl, database, createDatabase: true, flushInterval: "200ms" }],
-          registry: { conventions: [{ source: "mqtt", match: "plant/{machine}/telemetry", enterprise: "e", line: "l", signal: "v" }] },
+          registry: machineTopics("plant/{machine}/telemetry"),
         },
         `ingest-${name}.yaml`,
       );
       const start = async () => {
         const p = cli(["--config", config]);
         processes.push(p);
-        p.start();
-        let last = "";
-        await until(
-          `worker ${name} answering /healthz`,
-          async () => {
-            const res = await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => null);
-            last = res ? `${res.status} ${await res.text()}` : "no answer";
-            return res?.status === 200;
-          },
-          30_000,
-          100,
-        ).catch((err) => {
-          throw new Error(`${(err as Error).message}; last /healthz: ${last}; output: ${p.output.slice(-2000)}`);
-        });
-        return p;
+        return startHealthy(p, httpPort, `worker ${name}`);
       };
       const spooled = async () => (await metricValue(httpPort, "zhiping_ingest_points_spooled_total", { source: "plant" }).catch(() => undefined)) ?? 0;
       return { start, spooled };
@@ -80,16 +66,7 @@ describe.skipIf(!influxUrl || !mqttAvailable)("two ingest workers on a shared su
 
     const total = 6000;
     const pub = await publisher(broker.url, uniqueName("gateway"));
-    let published = 0;
-    const publishing = (async () => {
-      while (published < total) {
-        const batch = [];
-        for (let k = 0; k < 100 && published < total; k++, published++)
-          batch.push(pub.publishAsync(`plant/m${published % 8}/telemetry`, JSON.stringify({ ts: T0 + published, v: published }), { qos: 1 }));
-        await Promise.all(batch);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
+    const stream = steadyStream(pub, { total, perTick: 100, t0: T0, topic: (i) => `plant/m${i % 8}/telemetry` });
 
     await until("both workers taking a share", async () => (await a.spooled()) > 500 && (await b.spooled()) > 500);
     const bSpooledAtKill = await b.spooled();
@@ -99,11 +76,11 @@ describe.skipIf(!influxUrl || !mqttAvailable)("two ingest workers on a shared su
     await new Promise((r) => setTimeout(r, 1500));
     const aWhileDown = (await a.spooled()) - aAtKill;
     expect(aWhileDown).toBeGreaterThan(0); // the survivor's share keeps flowing
-    expect(published).toBeLessThan(total); // and the stream was still running
+    expect(stream.published).toBeLessThan(total); // and the stream was still running
 
     const workerB2 = await b.start(); // same client id and spool: its session and its acknowledged points
     const downMs = Date.now() - killedAt;
-    await publishing;
+    await stream.done;
     await pub.endAsync();
     await until("every message in InfluxDB", async () => (await influxCount(influxUrl!, database, "gauge")) >= total, 60_000, 200);
     const landed = await influxCount(influxUrl!, database, "gauge");

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../ingest/core/service";
 import type { MqttJsonSource } from "../../ingest/sources/mqtt";
 import { requireService, uniqueName } from "../support/services";
-import { freePort, influxCount, metricValue, OwnInfluxd, OwnMosquitto, publishAll, publisher, startInProcess, tempDir, until } from "../integration/ingest/support";
+import { freePort, influxCount, machineTopics, metricValue, OwnInfluxd, OwnMosquitto, publishAll, publisher, reading, readingJson, startInProcess, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
 import { count, printFigures, seconds } from "./figures";
 
 const available = requireService("influx") && requireService("mqtt");
@@ -39,18 +39,18 @@ describe.skipIf(!available)("spool budget exhausted", () => {
           url: broker.url,
           clientId: uniqueName("ingest"),
           receiveMaximum,
-          subscriptions: [{ topic: "budget/+", json: { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } }],
+          subscriptions: [{ topic: "budget/+", json: readingJson }],
         },
       ],
       sinks: [{ type: "influx", url: `http://127.0.0.1:${influxPort}`, database: "budget", createDatabase: true, flushInterval: "50ms", retry: { initial: "50ms", max: "300ms" }, timeout: "1s" }],
-      registry: { conventions: [{ source: "mqtt", match: "budget/{machine}", enterprise: "e", line: "l", signal: "v" }] },
+      registry: machineTopics("budget/{machine}"),
     });
     const port = service.address!.port;
-    await until("connected", () => (service!.health().sources as any).plant?.state === "connected");
+    await untilPlantConnected(service);
 
     const total = 3000;
     const pub = await publisher(broker.url, uniqueName("pub"));
-    await publishAll(pub, Array.from({ length: total }, (_, i) => [`budget/m${i % 4}`, JSON.stringify({ ts: T0 + i, v: i })] as [string, string]));
+    await publishAll(pub, Array.from({ length: total }, (_, i) => [`budget/m${i % 4}`, reading(T0, i)] as [string, string]));
 
     await until("backpressure", async () => (await metricValue(port, "zhiping_ingest_backpressure")) === 1);
     expect(await metricValue(port, "zhiping_ingest_alarm", { component: "spool", alarm: "spool_full" })).toBe(1);

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../../ingest/core/service";
 import { TelemetryStore } from "../../../ingest/sinks/embedded/store";
 import { requireService, uniqueName } from "../../support/services";
-import { publishAll, publisher, runCli, startInProcess, tempDir, until, writeConfig } from "./support";
+import { publishAll, publisher, runCli, startInProcess, tempDir, until, untilPlantConnected, writeConfig } from "./support";
 
 const mqttUrl = requireService("mqtt");
 
@@ -39,7 +39,7 @@ describe.skipIf(!mqttUrl)("dead-letter replay through the CLI", () => {
     // Only line A's topics are known at first.
     const before = base({ conventions: [{ source: "mqtt", match: `${prefix}/A/{machine}`, enterprise: "e", line: "A" }] }, "1h");
     service = await startInProcess(temp.dir, before);
-    await until("connected", () => (service!.health().sources as any).plant?.state === "connected");
+    await untilPlantConnected(service);
     const pub = await publisher(mqttUrl!, uniqueName("pub"));
     await publishAll(pub, [
       [`${prefix}/A/m1`, JSON.stringify({ ts: now, v: 1.5, n: 1 })], // fine

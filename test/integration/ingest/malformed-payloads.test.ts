@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../../ingest/core/service";
 import { requireService, uniqueName } from "../../support/services";
-import { metricValue, publishAll, publisher, runCli, startInProcess, tempDir, until, writeConfig } from "./support";
+import { machineTopics, metricValue, publishAll, publisher, readingJson, runCli, startInProcess, tempDir, until, untilPlantConnected, writeConfig } from "./support";
 
 const mqttUrl = requireService("mqtt");
 const T0 = Date.UTC(2025, 7, 1);
@@ -28,14 +28,14 @@ describe.skipIf(!mqttUrl)("malformed payloads", () => {
           url: mqttUrl,
           clientId: uniqueName("ingest"),
           receiveMaximum: 500,
-          subscriptions: [{ topic: `${prefix}/+`, json: { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } }],
+          subscriptions: [{ topic: `${prefix}/+`, json: readingJson }],
         },
       ],
       sinks: [{ type: "embedded", flushInterval: "50ms" }],
-      registry: { conventions: [{ source: "mqtt", match: `${prefix}/{machine}`, enterprise: "e", line: "l", signal: "v" }] },
+      registry: machineTopics(`${prefix}/{machine}`),
     };
     service = await startInProcess(temp.dir, config);
-    await until("connected", () => (service!.health().sources as any).plant?.state === "connected");
+    await untilPlantConnected(service);
 
     // Five kinds of bad input, 2,000 each; each message yields exactly one dead letter.
     const kinds: Array<[string, (i: number) => string | Buffer]> = [

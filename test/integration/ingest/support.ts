@@ -236,3 +236,63 @@ export async function publishAll(client: MqttClient, messages: Array<[string, st
   };
   await Promise.all(Array.from({ length: Math.min(inFlight, messages.length) }, worker));
 }
+
+// ------------------------------------------------------------------ the tests' plant: an MQTT source "plant"
+
+/** What the tests' gateways publish, {"ts": epoch ms, "v": reading}, mapped to one float field. */
+export const readingJson = { timestamp: { path: "ts", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] };
+
+/** Reading `i` of a stream as the tests' gateways publish it: the value i at `t0` + i ms. */
+export const reading = (t0: number, i: number): string => JSON.stringify({ ts: t0 + i, v: i });
+
+/** A registry whose topics name only the machine: enterprise, line and signal are the same for all (e / l / v). */
+export function machineTopics(match: string) {
+  return { conventions: [{ source: "mqtt", match, enterprise: "e", line: "l", signal: "v" }] };
+}
+
+/** The state of the source named "plant" as the service reports it (connected, connecting…). */
+export function plantState(service: IngestService): string | undefined {
+  return (service.health().sources as Record<string, { state?: string } | undefined>).plant?.state;
+}
+
+export function untilPlantConnected(service: IngestService): Promise<boolean> {
+  return until("connected", () => plantState(service) === "connected");
+}
+
+/**
+ * A steady QoS 1 stream of `total` readings, `perTick` at a time every 50 ms, so that a fault lands while
+ * messages are in flight. `published` counts what has been handed to the client so far; `done` settles when
+ * the broker has acknowledged the last one.
+ */
+export function steadyStream(client: MqttClient, opts: { total: number; perTick: number; t0: number; topic: (i: number) => string }) {
+  const stream = { published: 0, done: Promise.resolve() };
+  stream.done = (async () => {
+    while (stream.published < opts.total) {
+      const batch = [];
+      for (let k = 0; k < opts.perTick && stream.published < opts.total; k++, stream.published++)
+        batch.push(client.publishAsync(opts.topic(stream.published), reading(opts.t0, stream.published), { qos: 1 }));
+      await Promise.all(batch);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return stream;
+}
+
+/** Start a CLI process and wait until it answers /healthz with 200; if it never does, say its last answer and output. */
+export async function startHealthy(p: OwnProcess, httpPort: number, what = "ingest"): Promise<OwnProcess> {
+  p.start();
+  let last = "";
+  await until(
+    `${what} answering /healthz`,
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => null);
+      last = res ? `${res.status} ${await res.text()}` : "no answer";
+      return res?.status === 200;
+    },
+    30_000,
+    100,
+  ).catch((err) => {
+    throw new Error(`${(err as Error).message}; last /healthz: ${last}; output: ${p.output.slice(-2000)}`);
+  });
+  return p;
+}

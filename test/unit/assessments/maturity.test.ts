@@ -16,6 +16,18 @@ function answers(list: Array<RatingValue | undefined>) {
   return rated(out);
 }
 
+/** Levels 1 and 2 at exactly 0.8, level 3 at 0: S = 1.6, gate 2, bands 1 (worked out in the first table row). */
+const exactlyAtGate: RatingValue[] = ["full", "full", "most", "full", "most", "partial", "most", "most", "none"];
+/** Unit b fully met at levels 1 and 2, unit a not at all: how much b matters depends on the industry's weights. */
+const unitBOnly: RatingValue[] = ["none", "none", "none", "full", "full", "full", "none", "full", "none"];
+
+/** The fixture with the score bands, not the gate, deciding the level. */
+function decidedByBands() {
+  const raw = maturityRaw();
+  (raw.scoring as { decidedBy: string }).decidedBy = "bands";
+  return parseFramework(raw);
+}
+
 describe("maturity level by gate and bands", () => {
   // Each row: the answers, then level scores, S, byGate, byBands, all worked out by hand.
   const table: Array<{
@@ -32,7 +44,7 @@ describe("maturity level by gate and bands", () => {
       //     0.2 × 2.8/3 + 0.8 × 2.3/3 = (0.56 + 1.84) / 3 = 0.8 exactly (floating point gives 0.7999999999999999)
       // L2: 0.2 × 0.8 + 0.8 × 0.8 = 0.8; L3: only a, renormalised: 0 → S = 0.8 + 0.8 + 0 = 1.6
       name: "levels 1 and 2 at exactly 0.8: gate 2, bands 1",
-      answers: ["full", "full", "most", "full", "most", "partial", "most", "most", "none"],
+      answers: exactlyAtGate,
       levelScores: [0.8, 0.8, 0],
       total: 1.6,
       byGate: 2,
@@ -87,7 +99,7 @@ describe("maturity level by gate and bands", () => {
     {
       // discrete: L1 = 0.2 × 0 + 0.8 × 1 = 0.8 (met); L2 = 0.2 × 0 + 0.8 × 1 = 0.8; L3 = 0 → S = 1.6
       name: "discrete weights favour unit b",
-      answers: ["none", "none", "none", "full", "full", "full", "none", "full", "none"],
+      answers: unitBOnly,
       levelScores: [0.8, 0.8, 0],
       total: 1.6,
       byGate: 2,
@@ -96,7 +108,7 @@ describe("maturity level by gate and bands", () => {
     {
       // process: L1 = 0.5 × 0 + 0.5 × 1 = 0.5 (unmet) → S = 0.5
       name: "process weights: the same answers miss level 1",
-      answers: ["none", "none", "none", "full", "full", "full", "none", "full", "none"],
+      answers: unitBOnly,
       industryType: "process",
       levelScores: [0.5, 0.5, 0],
       total: 0.5,
@@ -127,7 +139,7 @@ describe("maturity level by gate and bands", () => {
   });
 
   it("shows both rules and a reason when they disagree, and reports the gate when the data says so", () => {
-    const r = score(fw, answers(["full", "full", "most", "full", "most", "partial", "most", "most", "none"]));
+    const r = score(fw, answers(exactlyAtGate));
     expect(r.level).toMatchObject({ value: 2, byGate: 2, byBands: 1, decidedBy: "gate" });
     const why = r.level.reasons.find((x) => x.code === "level.rulesDisagree");
     expect(why?.params).toMatchObject({ byGate: 2, byBands: 1, total: 1.6, decidedBy: "gate" });
@@ -136,16 +148,14 @@ describe("maturity level by gate and bands", () => {
   });
 
   it("reports the bands when the framework data chooses them", () => {
-    const raw = maturityRaw();
-    (raw.scoring as { decidedBy: string }).decidedBy = "bands";
-    const byBands = parseFramework(raw);
-    const r = score(byBands, answers(["full", "full", "most", "full", "most", "partial", "most", "most", "none"]));
+    const byBands = decidedByBands();
+    const r = score(byBands, answers(exactlyAtGate));
     expect(r.level).toMatchObject({ value: 1, byGate: 2, byBands: 1, decidedBy: "bands" });
     expect(r.level.name).toEqual({ zh: "1 级", en: "L1" });
   });
 
   it("treats an unknown industry type as the default and says so", () => {
-    const r = score(fw, answers(["none", "none", "none", "full", "full", "full", "none", "full", "none"]), {
+    const r = score(fw, answers(unitBOnly), {
       industryType: "chemical" as never,
     });
     expect(r.industryType).toBe("discrete");
@@ -223,9 +233,7 @@ describe("maturity roadmap", () => {
   });
 
   it("with bands deciding, also works toward the band's lower edge", () => {
-    const raw = maturityRaw();
-    (raw.scoring as { decidedBy: string }).decidedBy = "bands";
-    const byBands = parseFramework(raw);
+    const byBands = decidedByBands();
     // L1 = 1, L2 = 0.8, L3 = 0 → S = 1.8 → bands 2; target 3 needs S ≥ 2.8 with L1, L2 met:
     // raising a.l3.1 (the only level-3 requirement) from none gives +1 → S = 2.8.
     const r = score(byBands, answers(["full", "full", "full", "full", "full", "full", "most", "most", "none"]));
@@ -239,7 +247,7 @@ describe("maturity roadmap", () => {
 describe("maturity node scores", () => {
   it("adds each unit's level means over the levels where it has requirements", () => {
     // a: L1 0.933333333 + L2 0.8 + L3 0 = 1.733333333 of 3; b: L1 0.766666667 + L2 0.8 = 1.566666667 of 2
-    const r = score(fw, answers(["full", "full", "most", "full", "most", "partial", "most", "most", "none"]));
+    const r = score(fw, answers(exactlyAtGate));
     const [e1, e2] = r.nodes;
     expect(e1).toMatchObject({ id: "e1", kind: "element", score: 1.733333333, max: 3, answered: 5, total: 5 });
     expect(e1.children[0]).toMatchObject({ id: "a", score: 1.733333333, max: 3, ratio: 0.577777778 });

@@ -10,7 +10,7 @@ import type { KnownValues, PortfolioFilters } from "./filters";
 import { FLAG_BITS, flagMask } from "./flags";
 import { FRAMEWORKS, RUNG_LEVEL } from "./ladder";
 import type { DistrictCount, IndustryCount } from "./portfolio-math";
-import { bureauDb, type BureauTables } from "./schema";
+import { bureauDb, type BureauTables, type EnterpriseStandingTable } from "./schema";
 import type { BureauScope } from "./scope.server";
 
 export const PAGE_SIZE = 50;
@@ -136,26 +136,7 @@ const ROW_COLUMNS = [
   "smeLevel", "smeTotal", "cmmmLevel", "cmmmTotal", "ladderRung", "ladderReadiness", "tier", "onCloud", "latestAt",
 ] as const;
 
-export interface LibraryRow {
-  organizationId: string;
-  name: string;
-  districtCode: string;
-  industryCode: string;
-  industryDivision: string;
-  clusterCode: string | null;
-  aboveScale: number;
-  smeSize: number;
-  flagMask: number;
-  smeLevel: number | null;
-  smeTotal: number | null;
-  cmmmLevel: number | null;
-  cmmmTotal: number | null;
-  ladderRung: number | null;
-  ladderReadiness: number | null;
-  tier: string | null;
-  onCloud: number;
-  latestAt: string | null;
-}
+export type LibraryRow = Pick<EnterpriseStandingTable, (typeof ROW_COLUMNS)[number]>;
 
 function numeric(row: Record<string, unknown>): LibraryRow {
   const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));

@@ -5,6 +5,7 @@
 //   - per framework, the most recent assessment (by the time its self result was stored, i.e. submitted);
 //   - a rung is first reached at the time of the earliest assessment whose counting result meets it.
 import { FRAMEWORKS, RUNG_LEVEL } from "./ladder";
+import type { EnterpriseStandingTable } from "./schema";
 
 export interface ResultFact {
   resultId: string;
@@ -59,25 +60,15 @@ function firstTime(assessments: readonly CountingAssessment[], meets: (a: Counti
   return first;
 }
 
-export interface StandingFacts {
-  smeLevel: number | null;
-  smeTotal: number | null;
-  smeAssessmentId: string | null;
-  cmmmLevel: number | null;
-  cmmmTotal: number | null;
-  cmmmAssessmentId: string | null;
-  ladderRung: number | null;
-  ladderReadiness: number | null;
-  ladderAssessmentId: string | null;
+/** The standing columns the results decide (the profile columns come from the organisation). */
+export type StandingFacts = Pick<
+  EnterpriseStandingTable,
+  | "smeLevel" | "smeTotal" | "smeAssessmentId" | "cmmmLevel" | "cmmmTotal" | "cmmmAssessmentId"
+  | "ladderRung" | "ladderReadiness" | "ladderAssessmentId" | "onCloud" | "cloudAt" | "rung1At" | "rung2At" | "rung3At" | "latestAt"
+> & {
   /** The counting result of the latest ladder assessment, whose stored JSON holds the tier. */
   ladderResultId: string | null;
-  onCloud: number;
-  cloudAt: string | null;
-  rung1At: string | null;
-  rung2At: string | null;
-  rung3At: string | null;
-  latestAt: string | null;
-}
+};
 
 export function standingFacts(results: readonly ResultFact[]): StandingFacts {
   const counting = countingAssessments(results);

@@ -7,6 +7,7 @@
 //   aboveScaleTransformed  share (%) of 规上 enterprises whose latest SME digital level is ≥ param, now
 // "Met the rung" is the engine's verdict on the enterprise's answers — eligible to apply, not yet recognised
 // by the province; the page says so. Progress = (value − baseline) / (target − baseline).
+import type { CultivationTargetTable } from "./schema";
 
 export type TargetMetric = "newWorkshopOrFactory" | "newFutureFactory" | "smeOnCloud" | "cloudBenchmark" | "aboveScaleTransformed";
 
@@ -53,14 +54,7 @@ export interface Summary {
   stock: Map<string, number>;
 }
 
-export interface TargetRow {
-  metric: string;
-  param: number | null;
-  targetValue: number;
-  baseline: number;
-  periodStart: string;
-  periodEnd: string;
-}
+export type TargetRow = Pick<CultivationTargetTable, "metric" | "param" | "targetValue" | "baseline" | "periodStart" | "periodEnd">;
 
 export interface TargetProgress {
   /** The measured value; null when it cannot be measured (e.g. a share of no enterprises). */

@@ -4,17 +4,9 @@
 import type { Kysely } from "kysely";
 import type { AssessmentResult, NodeScore } from "../../assessments/types";
 import { newId, nowIso } from "../db/ids.server";
-import type { Assessment, DB, ResultKind, ResultRow } from "../db/schema";
+import type { Assessment, DB, ResultKind, ResultNodeTable, ResultRow } from "../db/schema";
 
-export interface NodeRow {
-  nodeId: string;
-  parentId: string | null;
-  kind: string;
-  depth: number;
-  score: number;
-  max: number;
-  ratio: number;
-}
+export type NodeRow = Omit<ResultNodeTable, "resultId">;
 
 export function flattenNodes(nodes: NodeScore[], parentId: string | null = null, depth = 0, out: NodeRow[] = []): NodeRow[] {
   for (const n of nodes) {

@@ -4,25 +4,10 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, type FormEvent } from "react";
 import { autosaveDone, joinAutosave, requestAutosave } from "./autosave-turns";
-import type { ChoiceItem } from "../../assessments";
 import type { Text } from "../../assessments/types";
 import { fieldName, MULTI_NONE } from "../domain/answer-fields";
+import type { QuestionView } from "../domain/questionnaire-view.server";
 import { useI18n } from "../i18n/use-i18n";
-
-export interface QuestionViewData {
-  id: string;
-  type: "rating" | "single" | "multi" | "numeric" | "percentage" | "sceneLevel";
-  text: Text;
-  help: Text | null;
-  level: number | null;
-  choices: ChoiceItem[];
-  unit: Text | null;
-  min: number | null;
-  max: number | null;
-  integer: boolean;
-  evidenceNote: Text | null;
-  value: string | string[] | null;
-}
 
 interface AutosaveResult {
   errors?: Record<string, Text>;
@@ -30,7 +15,7 @@ interface AutosaveResult {
 }
 
 export function QuestionField(props: {
-  question: QuestionViewData;
+  question: QuestionView;
   /** What the user last submitted for this question (shown back with its error). */
   submitted?: string | string[];
   error?: Text | null;
@@ -165,7 +150,7 @@ export function QuestionField(props: {
   );
 }
 
-function rangeHint(q: QuestionViewData, t: (k: "q.range" | "q.atLeast" | "q.wholeNumber", p?: Record<string, string | number>) => string): string {
+function rangeHint(q: QuestionView, t: (k: "q.range" | "q.atLeast" | "q.wholeNumber", p?: Record<string, string | number>) => string): string {
   const parts: string[] = [];
   if (q.min !== null && q.max !== null) parts.push(t("q.range", { min: q.min, max: q.max }));
   else if (q.min !== null) parts.push(t("q.atLeast", { min: q.min }));

@@ -16,6 +16,7 @@ import { backfill } from "../../../ingest/sources/simulator/backfill";
 import { demoMachines } from "../../../ingest/sources/simulator/presets";
 import { simulatorRegistry } from "../../../ingest/sources/simulator/registry";
 import { parseLineSpec, type LineSpec, type MachineSpecInput } from "../../../ingest/sources/simulator/spec";
+import { press as simulatedPress } from "../../support/simulated-press";
 import { lineKpiConfigFromRegistry, parseLineKpiConfig, type LineKpiConfig } from "../../../ingest/telemetry/config";
 import { lineKpis, type LineKpis } from "../../../ingest/telemetry/kpi-service";
 import { kpiMeasures } from "../../../ingest/telemetry/measures";
@@ -63,22 +64,8 @@ const T0 = Date.parse("2025-03-03T11:26:40Z");
 const t = (seconds: number) => T0 + seconds * S;
 const base = { spindleNoiseRpm: 0, temperature: { ambientC: 20, idleC: 30, executingC: 50, timeConstantS: 60 } };
 const press: MachineSpecInput = {
+  ...simulatedPress,
   ...base,
-  id: "M1",
-  idealCycleTimeS: 10,
-  cycleTimeS: 12,
-  behaviour: {
-    kind: "schedule",
-    cycle: [
-      { state: "Executing", durationS: 100 },
-      { state: "NotExecuting", durationS: 20 },
-      { state: "OutOfService", durationS: 30 },
-      { state: "NotAvailable", durationS: 50 },
-    ],
-  },
-  quality: { badEvery: 4 },
-  spindleSpeedRpm: 1200,
-  powerKw: { NotAvailable: 0.5, OutOfService: 1, NotExecuting: 2, Executing: 8 },
   // A controller restart at 1004 s, the very instant part 42 completes: the counter shows 1 right after it.
   counterResetsS: [1004],
 };

@@ -42,6 +42,10 @@ for (const target of databaseTargets()) describe(`self-assessment → result →
     clearFrameworkCache();
   });
 
+  /** The consultant's decision on one question of an audit page, posted as the audit form posts it. */
+  const consultantDecides = (pageId: string, form: Record<string, string>) =>
+    call(auditPage.action, { method: "POST", path: `/assessments/${assessmentId}/audit/${pageId}`, params: { assessmentId, pageId }, cookie: consultant.cookie, form });
+
   it("offers the loaded frameworks and starts an assessment of the chosen one", async () => {
     const page = await call(orgOverview.loader, { path: `/orgs/${orgId}`, params: { orgId }, cookie: member.cookie });
     expect((page.data as any).frameworks.map((f: any) => f.id)).toEqual(["mini-maturity", "mini-sme"]);
@@ -154,26 +158,14 @@ for (const target of databaseTargets()) describe(`self-assessment → result →
   it("lets only the granted consultant audit: an adjustment lowers the audited level to 1 and sign-off freezes version 1", async () => {
     const asMember = await call(auditIndex.loader, { path: `/assessments/${assessmentId}/audit`, params: { assessmentId }, cookie: member.cookie });
     expect(asMember.status).toBe(403);
-    const noComment = await call(auditPage.action, {
-      method: "POST", path: `/assessments/${assessmentId}/audit/business`, params: { assessmentId, pageId: "business" }, cookie: consultant.cookie,
-      form: { q: "production", decision: "adjust", "a:production": "1", comment: "", evidenceChecked: "" },
-    });
+    const noComment = await consultantDecides("business", { q: "production", decision: "adjust", "a:production": "1", comment: "", evidenceChecked: "" });
     expect(noComment.status).toBe(400);
-    const badValue = await call(auditPage.action, {
-      method: "POST", path: `/assessments/${assessmentId}/audit/business`, params: { assessmentId, pageId: "business" }, cookie: consultant.cookie,
-      form: { q: "production", decision: "adjust", "a:production": "7", comment: "x", evidenceChecked: "" },
-    });
+    const badValue = await consultantDecides("business", { q: "production", decision: "adjust", "a:production": "7", comment: "x", evidenceChecked: "" });
     expect(badValue.status).toBe(400);
     expect((badValue.data as any).message.en).toContain("scene level");
-    const adjust = await call(auditPage.action, {
-      method: "POST", path: `/assessments/${assessmentId}/audit/business`, params: { assessmentId, pageId: "business" }, cookie: consultant.cookie,
-      form: { q: "production", decision: "adjust", "a:production": "1", comment: "现场仍为纸质工单", evidenceChecked: "车间工单抽查 5 张" },
-    });
+    const adjust = await consultantDecides("business", { q: "production", decision: "adjust", "a:production": "1", comment: "现场仍为纸质工单", evidenceChecked: "车间工单抽查 5 张" });
     expect(adjust.status).toBe(302);
-    const accept = await call(auditPage.action, {
-      method: "POST", path: `/assessments/${assessmentId}/audit/basic`, params: { assessmentId, pageId: "basic" }, cookie: consultant.cookie,
-      form: { q: "net", decision: "accept", comment: "", evidenceChecked: "网络拓扑图" },
-    });
+    const accept = await consultantDecides("basic", { q: "net", decision: "accept", comment: "", evidenceChecked: "网络拓扑图" });
     expect(accept.status).toBe(302);
 
     const overview = await call(auditIndex.loader, { path: `/assessments/${assessmentId}/audit`, params: { assessmentId }, cookie: consultant.cookie });
@@ -198,10 +190,7 @@ for (const target of databaseTargets()) describe(`self-assessment → result →
   });
 
   it("makes a new audit version for a change after sign-off and records every step in the trail", async () => {
-    const later = await call(auditPage.action, {
-      method: "POST", path: `/assessments/${assessmentId}/audit/business`, params: { assessmentId, pageId: "business" }, cookie: consultant.cookie,
-      form: { q: "production", decision: "adjust", "a:production": "2", comment: "补充材料后复核", evidenceChecked: "MES 截图" },
-    });
+    const later = await consultantDecides("business", { q: "production", decision: "adjust", "a:production": "2", comment: "补充材料后复核", evidenceChecked: "MES 截图" });
     expect(later.status).toBe(302);
     const versions = await (await getDb()).selectFrom("audit").select(["version", "status"]).where("assessmentId", "=", assessmentId).orderBy("version").execute();
     expect(versions).toEqual([{ version: 1, status: "signed" }, { version: 2, status: "open" }]);

@@ -3,29 +3,12 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { MachineCursor, simulateLine, simulateMachine, snapshotAt, windowTotals } from "../../../ingest/sources/simulator/model";
 import { parseLineSpec, type LineSpecInput, type MachineSpecInput } from "../../../ingest/sources/simulator/spec";
+import { press } from "../../support/simulated-press";
 
 const epoch = 1_700_000_000_000;
 const s = (seconds: number) => epoch + seconds * 1000;
 
 // One 200 s cycle: Executing 100 s, NotExecuting 20 s, OutOfService 30 s, NotAvailable 50 s.
-const press: MachineSpecInput = {
-  id: "M1",
-  idealCycleTimeS: 10,
-  cycleTimeS: 12,
-  behaviour: {
-    kind: "schedule",
-    cycle: [
-      { state: "Executing", durationS: 100 },
-      { state: "NotExecuting", durationS: 20 },
-      { state: "OutOfService", durationS: 30 },
-      { state: "NotAvailable", durationS: 50 },
-    ],
-  },
-  quality: { badEvery: 4 },
-  spindleSpeedRpm: 1200,
-  temperature: { ambientC: 20, idleC: 30, executingC: 50, timeConstantS: 60 },
-  powerKw: { NotAvailable: 0.5, OutOfService: 1, NotExecuting: 2, Executing: 8 },
-};
 
 function lineWith(machine: MachineSpecInput, extra: Partial<LineSpecInput> = {}) {
   return parseLineSpec({ enterprise: "demo", line: "Line1", seed: 7, epoch, machines: [machine], ...extra });

@@ -2,8 +2,10 @@
 // it, gzip included) for a city bureau — the whole city unfiltered, and random filter/sort/page
 // combinations — and for a district bureau, on a SQLite database bulk-seeded with 100,000 enterprises and
 // their results; plus the result page with its peer panel. Baseline in the same run: /healthz on the same
-// server (no session, no database), same clients. Goal: portfolio p95 < 300 ms.
-// Two load models, both reported (as bench/web.ts):
+// server (no session, no database), same clients. Goal: portfolio p95 < 300 ms. Served by the production
+// server (`zhiping serve`) with each worker count given (default: 1, and one per core), phase by phase; the
+// clients run in a process of their own (bench/load/generator.ts) and each phase reports the CPU the server
+// and the generator used. Load models as bench/web.ts:
 //   users      --users clients, each waiting a random think time (exponential, mean --think ms) between
 //              requests: the latency a bureau user sees.
 //   saturation --clients clients back to back: the throughput ceiling; latency there is mostly queueing on
@@ -12,7 +14,7 @@
 // queries, the CSV export's rate, and the peer-percentile query's own time.
 //
 //   npx remix build && npx tsx bench/portfolio.ts [--enterprises 100000] [--users 20] [--think 2000]
-//                                                 [--clients 8] [--requests 600] [--keep]
+//                                                 [--clients 8] [--requests 600] [--workers 1,2] [--keep]
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
@@ -35,6 +37,9 @@ import { flattenNodes } from "../app/repos/results.server";
 import { answersAtLevel, prng } from "../scripts/cli/demo-answers";
 import { ladderAnswersAtRung } from "../scripts/cli/demo-bureau";
 import { ensureBuild, startApp } from "../test/e2e/server";
+import { LoadGenerator } from "./load/client";
+import { compareServers, workerCounts, type Server } from "./load/compare";
+import type { LoadRequest } from "./load/protocol";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,6 +51,8 @@ const THINK_MS = arg("think", 2_000);
 const CLIENTS = arg("clients", 8);
 const REQUESTS = arg("requests", 600);
 const KEEP = process.argv.includes("--keep");
+/** Server configurations compared in the run: worker counts (default: one worker, and one per core). */
+const WORKERS = workerCounts();
 const SECRET = randomBytes(32).toString("base64url");
 /** Enterprises whose SME results keep the engine's whole JSON (the result-page scenario opens those). */
 const FULL_JSON = Math.min(2_000, ENTERPRISES);
@@ -209,66 +216,6 @@ async function peerTimes(file: string, smeResults: string[]) {
   return { p50: times[100], p95: times[190], shown };
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
-let resets = 0;
-
-function once(url: string, cookie?: string): Promise<{ status: number; ms: number; bytes: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, headers: { "accept-encoding": "gzip", ...(cookie ? { cookie } : {}) } }, (res) => {
-      let bytes = 0;
-      res.on("data", (d: Buffer) => (bytes += d.length));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0, bytes }));
-    });
-    req.on("error", reject);
-  });
-}
-
-async function get(url: string, cookie?: string) {
-  try {
-    return await once(url, cookie);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ECONNRESET") throw error;
-    resets++;
-    return once(url, cookie);
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function load(name: string, clients: number, total: number, thinkMs: number, next: () => { url: string; cookie?: string }) {
-  const times: number[] = [];
-  let errors = 0;
-  let issued = 0;
-  const t0 = performance.now();
-  const think = prng(name.length * 31 + total);
-  await Promise.all(
-    Array.from({ length: clients }, async (_, client) => {
-      if (thinkMs > 0) await sleep((client / clients) * thinkMs);
-      while (issued < total) {
-        issued++;
-        const { url, cookie } = next();
-        const r = await get(url, cookie);
-        if (r.status !== 200) errors++;
-        times.push(r.ms);
-        if (thinkMs > 0) await sleep(-Math.log(1 - think()) * thinkMs);
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  times.sort((a, b) => a - b);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { name, n: times.length, errors, rps: times.length / seconds, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
-}
-
-type Row = Awaited<ReturnType<typeof load>>;
-const header = "page                     requests  errors   req/s   p50 ms   p95 ms   p99 ms   p95 × baseline";
-function print(r: Row, base: Row) {
-  console.log(
-    `${r.name.padEnd(24)} ${String(r.n).padStart(8)} ${String(r.errors).padStart(7)} ${r.rps.toFixed(1).padStart(7)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${(r.p95 / base.p95).toFixed(1).padStart(16)}`,
-  );
-}
-
 function randomFilters(rnd: () => number): string {
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const p = new URLSearchParams();
@@ -303,36 +250,37 @@ async function main() {
   console.log(`\npeer percentiles (query only, 200 random SME results): p50 ${peers.p50.toFixed(1)} ms, p95 ${peers.p95.toFixed(1)} ms; shown for ${peers.shown} of 200\n`);
 
   process.env.SESSION_SECRET = SECRET;
-  const app = await startApp(dir, { keepDataDir: KEEP });
+  // Every configuration serves the same database at the same time (an idle server costs nothing), and
+  // each phase runs on them one after the other: the machine's load drifts alike for all of them.
+  const servers: Server[] = [];
+  const generator = LoadGenerator.start();
   try {
+    for (const workers of WORKERS) servers.push({ workers, app: await startApp(dir, { workers, keepDataDir: true }) });
     const rnd = prng(29);
     const city = seeded.sessions.benchcity;
     const beilun = seeded.sessions.benchbeilun;
-    const scenarios: Record<string, () => { url: string; cookie?: string }> = {
-      baseline: () => ({ url: `${app.url}/healthz` }),
-      "portfolio (city)": () => ({ url: `${app.url}/bureau`, cookie: city }),
-      "portfolio filtered": () => ({ url: `${app.url}/bureau${randomFilters(rnd)}`, cookie: city }),
-      "portfolio (district)": () => ({ url: `${app.url}/bureau${rnd() < 0.5 ? "" : randomFilters(rnd).replace(/district=\d+&?/, "")}`, cookie: beilun }),
-      "result + peers": () => ({ url: `${app.url}/assessments/${seeded.smeResults[Math.floor(rnd() * seeded.smeResults.length)]}/result`, cookie: city }),
+    const scenarios: Record<string, () => LoadRequest> = {
+      baseline: () => ({ url: "/healthz" }),
+      "portfolio (city)": () => ({ url: "/bureau", cookie: city }),
+      "portfolio filtered": () => ({ url: `/bureau${randomFilters(rnd)}`, cookie: city }),
+      "portfolio (district)": () => ({ url: `/bureau${rnd() < 0.5 ? "" : randomFilters(rnd).replace(/district=\d+&?/, "")}`, cookie: beilun }),
+      "result + peers": () => ({ url: `/assessments/${seeded.smeResults[Math.floor(rnd() * seeded.smeResults.length)]}/result`, cookie: city }),
     };
-    for (const [name, next] of Object.entries(scenarios)) await load(`warm-up ${name}`, 2, 40, 0, next);
+    const results = await compareServers({
+      generator,
+      servers,
+      scenarios,
+      warmUp: { clients: 2, total: 40 },
+      nameWidth: 24,
+      models: [
+        { title: `users: ${USERS} concurrent clients, think time exponential with mean ${THINK_MS} ms, ${REQUESTS} requests per page kind`, clients: USERS, total: REQUESTS, thinkMs: THINK_MS },
+        { title: `saturation: ${CLIENTS} concurrent clients back to back, ${REQUESTS} requests per page kind`, clients: CLIENTS, total: REQUESTS, thinkMs: 0 },
+        { title: "service time: 1 client, 100 requests per page kind", clients: 1, total: 100, thinkMs: 0 },
+      ],
+    });
 
-    const users: Row[] = [];
-    for (const [name, next] of Object.entries(scenarios)) users.push(await load(name, USERS, REQUESTS, THINK_MS, next));
-    console.log(`users: ${USERS} concurrent clients, think time exponential with mean ${THINK_MS} ms, ${REQUESTS} requests per page kind\n`);
-    console.log(header);
-    for (const r of users) print(r, users[0]);
-    const saturation: Row[] = [];
-    for (const [name, next] of Object.entries(scenarios)) saturation.push(await load(name, CLIENTS, REQUESTS, 0, next));
-    console.log(`\nsaturation: ${CLIENTS} concurrent clients back to back, ${REQUESTS} requests per page kind\n`);
-    console.log(header);
-    for (const r of saturation) print(r, saturation[0]);
-    const single: Row[] = [];
-    for (const [name, next] of Object.entries(scenarios)) single.push(await load(name, 1, 100, 0, next));
-    console.log(`\nservice time: 1 client, 100 requests per page kind\n`);
-    console.log(header);
-    for (const r of single) print(r, single[0]);
-
+    const most = Math.max(...WORKERS);
+    const app = servers.find((s) => s.workers === most)!.app;
     for (const [label, url, cookie] of [["CSV export, city", `${app.url}/bureau/export.csv`, city], ["CSV export, 北仑", `${app.url}/bureau/export.csv`, beilun]] as const) {
       const t0 = performance.now();
       const r = await new Promise<{ status: number; rows: number }>((resolve, reject) => {
@@ -345,17 +293,19 @@ async function main() {
         }).on("error", reject);
       });
       const s = (performance.now() - t0) / 1000;
-      console.log(`${label}: ${r.rows.toLocaleString("en")} rows in ${s.toFixed(2)} s (${Math.round(r.rows / s).toLocaleString("en")} rows/s, status ${r.status})`);
+      console.log(`${label} (${most} workers): ${r.rows.toLocaleString("en")} rows in ${s.toFixed(2)} s (${Math.round(r.rows / s).toLocaleString("en")} rows/s, status ${r.status})`);
     }
-    const portfolio = users.slice(1, 4);
-    const worst = Math.max(...portfolio.map((r) => r.p95));
-    console.log(`\nusers model, slowest portfolio p95: ${worst.toFixed(1)} ms (goal < 300 ms) — ${worst < 300 ? "met" : "not met"}`);
-    const worstSat = Math.max(...saturation.slice(1, 4).map((r) => r.p95));
-    console.log(`saturation (${CLIENTS} back to back), slowest portfolio p95: ${worstSat.toFixed(1)} ms (goal < 300 ms) — ${worstSat < 300 ? "met" : "not met"}`);
-    if (resets > 0) console.log(`(${resets} requests retried after a reset keep-alive socket)`);
+    const [users, saturation] = results;
+    const portfolioPages = ["portfolio (city)", "portfolio filtered", "portfolio (district)"];
+    for (const { workers } of servers) {
+      const worst = Math.max(...users.filter((r) => r.workers === workers && portfolioPages.includes(r.name)).map((r) => r.p95));
+      const worstSat = Math.max(...saturation.filter((r) => r.workers === workers && portfolioPages.includes(r.name)).map((r) => r.p95));
+      console.log(`\n${workers} worker${workers === 1 ? "" : "s"}: users model, slowest portfolio p95: ${worst.toFixed(1)} ms (goal < 300 ms) — ${worst < 300 ? "met" : "not met"}`);
+      console.log(`${workers} worker${workers === 1 ? "" : "s"}: saturation (${CLIENTS} back to back), slowest portfolio p95: ${worstSat.toFixed(1)} ms (goal < 300 ms) — ${worstSat < 300 ? "met" : "not met"}`);
+    }
   } finally {
-    agent.destroy();
-    await app.stop();
+    generator.close();
+    for (const { app } of servers) await app.stop();
     if (KEEP) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }

@@ -1,18 +1,21 @@
 // Web latency under load: p50/p95/p99 of the questionnaire and result pages (server-rendered HTML as a
 // browser gets it, gzip included; signed-in enterprise users, each on its own assessments) with 50
-// concurrent clients, on a SQLite database seeded with 10,000 enterprises and 50,000 assessments.
-// Baseline in the same run: /healthz on the same server (no session, no database), same clients.
-// Two load models, both reported:
-//   users      50 clients that each wait a random think time (exponential, mean --think ms) between
-//              requests, like people filling in a questionnaire: the latency a user sees. Goal: p95 < 50 ms.
-//   saturation 50 clients firing back to back: the throughput ceiling; latency there is queueing
-//              (≈ clients ÷ throughput) on this 2-core machine that also runs the load generator.
+// concurrent clients, on a SQLite database seeded with 10,000 enterprises and 50,000 assessments, served by
+// the production server (`zhiping serve`) with each worker count given (default: 1, and one per core) —
+// all configurations in the same run, phase by phase. Baseline in the same run: /healthz on the same
+// server (no session, no database), same clients. The clients run in a process of their own
+// (bench/load/generator.ts); each phase reports the CPU the server and the generator used.
+// Three load models:
+//   users        50 clients that each wait a random think time (exponential, mean --think ms) between
+//                requests, like people filling in a questionnaire: the latency a user sees. Goal: p95 < 50 ms.
+//   saturation   50 clients firing back to back: the throughput ceiling; latency there is queueing
+//                (≈ clients ÷ throughput) on this 2-core machine that also runs the load generator.
+//   service time one client: what a page costs with nothing else in flight.
 //
 //   npx remix build && npx tsx bench/web.ts [--enterprises 10000] [--assessments 50000] [--clients 50]
-//                                           [--requests 1500] [--think 1000] [--keep] [--cpu-prof]
+//                                           [--requests 1500] [--think 1000] [--workers 1,2] [--keep] [--cpu-prof]
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCookie } from "@remix-run/node";
@@ -26,6 +29,9 @@ import { questionnairePages } from "../app/domain/questionnaire-view.server";
 import { flattenNodes } from "../app/repos/results.server";
 import { answersAtLevel, prng } from "../scripts/cli/demo-answers";
 import { ensureBuild, startApp } from "../test/e2e/server";
+import { LoadGenerator } from "./load/client";
+import { compareServers, workerCounts, type Row, type Server } from "./load/compare";
+import type { LoadRequest } from "./load/protocol";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,12 +40,13 @@ function arg(name: string, fallback: number): number {
 const ENTERPRISES = arg("enterprises", 10_000);
 const ASSESSMENTS = arg("assessments", 50_000);
 const CLIENTS = arg("clients", 50);
-let clients = CLIENTS;
 const REQUESTS = arg("requests", 1_500);
 const THINK_MS = arg("think", 1_000);
 const SIGNED_IN = Math.min(1_000, ENTERPRISES);
 const KEEP = process.argv.includes("--keep");
 const PROFILE = process.argv.includes("--cpu-prof");
+/** Server configurations compared in the run: worker counts (default: one worker, and one per core). */
+const WORKERS = workerCounts();
 const SECRET = randomBytes(32).toString("base64url");
 
 interface Pooled {
@@ -146,61 +153,6 @@ async function seed(file: string): Promise<{ sessions: Array<{ cookie: string; s
   return { sessions, seconds: (performance.now() - started) / 1000 };
 }
 
-// Idle keep-alive sockets are dropped before the server's own 5 s keep-alive timeout would close them
-// under a request (which shows up as ECONNRESET on reuse).
-const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS, timeout: 4_000 });
-let resets = 0;
-
-function once(url: string, cookie?: string): Promise<{ status: number; ms: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, headers: { "accept-encoding": "gzip", ...(cookie ? { cookie } : {}) } }, (res) => {
-      res.on("data", () => {});
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
-    });
-    req.on("error", reject);
-  });
-}
-
-/** A GET; one retry when a reused keep-alive socket turns out closed (counted, reported). */
-async function get(url: string, cookie?: string): Promise<{ status: number; ms: number }> {
-  try {
-    return await once(url, cookie);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ECONNRESET") throw error;
-    resets++;
-    return once(url, cookie);
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function load(name: string, total: number, thinkMs: number, next: () => { url: string; cookie?: string }) {
-  const times: number[] = [];
-  let errors = 0;
-  let issued = 0;
-  const t0 = performance.now();
-  const think = prng(name.length * 31 + total);
-  await Promise.all(
-    Array.from({ length: clients }, async (_, client) => {
-      // Users do not arrive in lockstep.
-      if (thinkMs > 0) await sleep((client / clients) * thinkMs);
-      while (issued < total) {
-        issued++;
-        const { url, cookie } = next();
-        const r = await get(url, cookie);
-        if (r.status !== 200) errors++;
-        times.push(r.ms);
-        if (thinkMs > 0) await sleep(-Math.log(1 - think()) * thinkMs);
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  times.sort((a, b) => a - b);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { name, n: times.length, errors, rps: times.length / seconds, p50: q(0.5), p95: q(0.95), p99: q(0.99) };
-}
-
 async function main() {
   ensureBuild();
   const dir = mkdtempSync(join(tmpdir(), "zhiping-bench-web-"));
@@ -210,54 +162,59 @@ async function main() {
   const size = statSync(file).size / 1024 / 1024;
   console.log(`seeded in ${seconds.toFixed(1)} s; database ${size.toFixed(0)} MB; ${sessions.length} signed-in enterprise users\n`);
   process.env.SESSION_SECRET = SECRET;
-  // --cpu-prof writes a V8 profile of the server to the data folder (kept).
-  const app = await startApp(dir, { keepDataDir: KEEP || PROFILE, nodeArgs: PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [] });
+  // Every configuration serves the same database at the same time (an idle server costs nothing), and
+  // each phase runs on them one after the other: the machine's load drifts alike for all of them.
+  // --cpu-prof writes a V8 profile of every server process to the data folder (kept).
+  const servers: Server[] = [];
+  const generator = LoadGenerator.start();
   try {
+    for (const workers of WORKERS) {
+      servers.push({ workers, app: await startApp(dir, { workers, keepDataDir: true, nodeArgs: PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [] }) });
+    }
     const pages = questionnairePages(getFramework("sme-digital-2024")!).map((p) => p.id);
+    // The same requests, in the same order, for every configuration: paths and cookies drawn once per phase.
     const rnd = prng(11);
     const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
-    const scenarios = {
-      baseline: () => ({ url: `${app.url}/healthz` }),
+    const scenarios: Record<string, () => LoadRequest> = {
+      baseline: () => ({ url: "/healthz" }),
       questionnaire: () => {
         const s = pick(sessions);
-        return { url: `${app.url}/assessments/${pick(s.sme)}/q/${pick(pages)}`, cookie: s.cookie };
+        return { url: `/assessments/${pick(s.sme)}/q/${pick(pages)}`, cookie: s.cookie };
       },
       result: () => {
         const s = pick(sessions);
-        return { url: `${app.url}/assessments/${pick(s.submitted)}/result`, cookie: s.cookie };
+        return { url: `/assessments/${pick(s.submitted)}/result`, cookie: s.cookie };
       },
     };
-    for (const [name, next] of Object.entries(scenarios)) await load(`warm-up ${name}`, 300, 0, next);
-    const header = "page            requests  errors   req/s   p50 ms   p95 ms   p99 ms   p95 × baseline";
-    const print = (r: Awaited<ReturnType<typeof load>>, base: Awaited<ReturnType<typeof load>>) =>
-      console.log(
-        `${r.name.padEnd(15)} ${String(r.n).padStart(8)} ${String(r.errors).padStart(7)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${(r.p95 / base.p95).toFixed(1).padStart(16)}`,
-      );
-    const users = [];
-    for (const [name, next] of Object.entries(scenarios)) users.push(await load(name, REQUESTS, THINK_MS, next));
-    console.log(`users: ${CLIENTS} concurrent clients, think time exponential with mean ${THINK_MS} ms, ${REQUESTS} requests per page kind\n`);
-    console.log(header);
-    for (const r of users) print(r, users[0]);
-    const saturation = [];
-    for (const [name, next] of Object.entries(scenarios)) saturation.push(await load(name, REQUESTS, 0, next));
-    console.log(`\nsaturation: ${CLIENTS} concurrent clients back to back, ${REQUESTS} requests per page kind\n`);
-    console.log(header);
-    for (const r of saturation) print(r, saturation[0]);
-    // One client alone: the time a page costs the server without any queueing.
-    const single = [];
-    const savedClients = clients;
-    clients = 1;
-    for (const [name, next] of Object.entries(scenarios)) single.push(await load(name, 300, 0, next));
-    clients = savedClients;
-    console.log(`\nservice time: 1 client, 300 requests per page kind\n`);
-    console.log(header);
-    for (const r of single) print(r, single[0]);
-    const worst = Math.max(users[1].p95, users[2].p95);
-    console.log(`\nusers model, slowest page p95: ${worst.toFixed(1)} ms (goal < 50 ms) — ${worst < 50 ? "met" : "not met"}`);
-    if (resets > 0) console.log(`(${resets} requests retried after a reset keep-alive socket)`);
+    const results = await compareServers({
+      generator,
+      servers,
+      scenarios,
+      warmUp: { clients: CLIENTS, total: 300 },
+      nameWidth: 15,
+      models: [
+        { title: `users: ${CLIENTS} concurrent clients, think time exponential with mean ${THINK_MS} ms, ${REQUESTS} requests per page kind`, clients: CLIENTS, total: REQUESTS, thinkMs: THINK_MS },
+        { title: `saturation: ${CLIENTS} concurrent clients back to back, ${REQUESTS} requests per page kind`, clients: CLIENTS, total: REQUESTS, thinkMs: 0 },
+        // One client alone: the time a page costs the server without any queueing.
+        { title: "service time: 1 client, 300 requests per page kind", clients: 1, total: 300, thinkMs: 0 },
+      ],
+    });
+    const [users, saturation, single] = results;
+    const row = (rows: Row[], name: string, workers: number) => rows.find((r) => r.name === name && r.workers === workers)!;
+    const most = Math.max(...WORKERS);
+    const least = Math.min(...WORKERS);
+    if (most !== least) {
+      for (const name of ["questionnaire", "result"]) {
+        console.log(
+          `${name}: ${most} workers ÷ ${least}: users p95 × ${(row(users, name, most).p95 / row(users, name, least).p95).toFixed(2)}, saturation req/s × ${(row(saturation, name, most).rps / row(saturation, name, least).rps).toFixed(2)}, service time p50 × ${(row(single, name, most).p50 / row(single, name, least).p50).toFixed(2)}`,
+        );
+      }
+    }
+    const worst = Math.max(row(users, "questionnaire", most).p95, row(users, "result", most).p95);
+    console.log(`\nusers model with ${most} worker${most === 1 ? "" : "s"}, slowest page p95: ${worst.toFixed(1)} ms (goal < 50 ms) — ${worst < 50 ? "met" : "not met"}`);
   } finally {
-    agent.destroy();
-    await app.stop();
+    generator.close();
+    for (const { app } of servers) await app.stop();
     if (KEEP || PROFILE) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }

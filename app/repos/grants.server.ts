@@ -5,7 +5,8 @@ import { newId, nowIso } from "../db/ids.server";
 import type { DB } from "../db/schema";
 import { recordEvents } from "./trail.server";
 
-export async function hasActiveGrant(db: Kysely<DB>, organizationId: string, consultantId: string): Promise<boolean> {
+/** The id of the consultant's active grant by this organisation, if there is one. */
+async function activeGrantId(db: Kysely<DB>, organizationId: string, consultantId: string): Promise<string | undefined> {
   const row = await db
     .selectFrom("consultantGrant")
     .select("id")
@@ -13,20 +14,18 @@ export async function hasActiveGrant(db: Kysely<DB>, organizationId: string, con
     .where("consultantId", "=", consultantId)
     .where("revokedAt", "is", null)
     .executeTakeFirst();
-  return row !== undefined;
+  return row?.id;
+}
+
+export async function hasActiveGrant(db: Kysely<DB>, organizationId: string, consultantId: string): Promise<boolean> {
+  return (await activeGrantId(db, organizationId, consultantId)) !== undefined;
 }
 
 /** Grants access unless an active grant exists; returns the active grant's id. */
 export async function grantConsultant(db: Kysely<DB>, organizationId: string, consultantId: string, actorId: string): Promise<string> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom("consultantGrant")
-      .select("id")
-      .where("organizationId", "=", organizationId)
-      .where("consultantId", "=", consultantId)
-      .where("revokedAt", "is", null)
-      .executeTakeFirst();
-    if (existing) return existing.id;
+    const existing = await activeGrantId(trx, organizationId, consultantId);
+    if (existing) return existing;
     const id = newId();
     await trx
       .insertInto("consultantGrant")

@@ -3,7 +3,7 @@
 // by the broker; duplicates overwrite themselves).
 import { afterAll, describe, expect, it } from "vitest";
 import { requireService, uniqueName } from "../support/services";
-import { cli, dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, publisher, readingJson, startHealthy, steadyStream, tempDir, until, writeConfig } from "../integration/ingest/support";
+import { cli, cliConfig, dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, publisher, readingJson, startHealthy, steadyStream, tempDir, until } from "../integration/ingest/support";
 import { count, printFigures, seconds } from "./figures";
 
 const influxUrl = requireService("influx");
@@ -25,11 +25,8 @@ describe.skipIf(!influxUrl || !mqttAvailable)("ingest killed with SIGKILL mid-st
   it("delivers the exact count after a restart", async () => {
     broker = new OwnMosquitto(temp.dir, await freePort());
     await broker.start();
-    const httpPort = await freePort();
-    const config = writeConfig(temp.dir, {
+    const { file: config, httpPort } = await cliConfig(temp.dir, {
       dataDir: `${temp.dir}/data`,
-      http: { port: httpPort },
-      log: { level: "warn" },
       sources: [
         {
           type: "mqtt",

@@ -6,7 +6,7 @@
 // worker's share waits for its restart and is lost if its session expires first (README: run workers
 // under a supervisor; keep sessionExpiry longer than any plausible outage).
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, publisher, readingJson, startHealthy, steadyStream, tempDir, until, writeConfig } from "../integration/ingest/support";
+import { cli, cliConfig, dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, publisher, readingJson, startHealthy, steadyStream, tempDir, until } from "../integration/ingest/support";
 import { requireService, uniqueName } from "../support/services";
 import { count, printFigures, seconds } from "./figures";
 
@@ -30,13 +30,10 @@ describe.skipIf(!influxUrl || !mqttAvailable)("two ingest workers on a shared su
     broker = new OwnMosquitto(temp.dir, await freePort());
     await broker.start();
     const worker = async (name: "a" | "b") => {
-      const httpPort = await freePort();
-      const config = writeConfig(
+      const { file: config, httpPort } = await cliConfig(
         temp.dir,
         {
           dataDir: `${temp.dir}/data-${name}`, // one spool per worker
-          http: { port: httpPort },
-          log: { level: "warn" },
           sources: [
             {
               type: "mqtt",

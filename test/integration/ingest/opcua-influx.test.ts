@@ -6,7 +6,7 @@ import { opcuaAddress, simulatorRegistry } from "../../../ingest/sources/simulat
 import { LineServer } from "../../../ingest/sources/simulator/server";
 import { machineSignals, parseLineSpec } from "../../../ingest/sources/simulator/spec";
 import { requireService, uniqueName } from "../../support/services";
-import { cli, dropDatabase, freePort, influxQuery, metricValue, tempDir, until, writeConfig } from "./support";
+import { cli, cliConfig, dropDatabase, influxQuery, metricValue, tempDir, until } from "./support";
 
 const influxUrl = requireService("influx");
 const epoch = Math.floor(Date.now() / 1000) * 1000 - 7_200_000;
@@ -55,11 +55,8 @@ describe.skipIf(!influxUrl)("opcua simulator → zhiping ingest → InfluxDB", (
     const from = epoch;
     const to = epoch + 30_000;
     const player = server.play({ from, to, speed: 10, autostart: false });
-    const httpPort = await freePort();
-    const config = writeConfig(temp.dir, {
+    const { file: config, httpPort } = await cliConfig(temp.dir, {
       dataDir: `${temp.dir}/data`,
-      http: { port: httpPort },
-      log: { level: "warn" },
       sources: [
         {
           type: "opcua",

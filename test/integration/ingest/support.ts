@@ -25,6 +25,12 @@ export function writeConfig(dir: string, config: unknown, name = "ingest.yaml"):
   return file;
 }
 
+/** A config for the CLI as a test runs it: /healthz and /metrics on a free port, warnings only in the log. */
+export async function cliConfig(dir: string, config: Record<string, unknown>, name?: string): Promise<{ file: string; httpPort: number }> {
+  const httpPort = await freePort();
+  return { file: writeConfig(dir, { http: { port: httpPort }, log: { level: "warn" }, ...config }, name), httpPort };
+}
+
 /** The ingest in this process (faster to start than the CLI; the CLI is tested on its own). */
 export async function startInProcess(dir: string, config: unknown): Promise<IngestService> {
   const file = writeConfig(dir, config);

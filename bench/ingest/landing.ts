@@ -37,6 +37,29 @@ export interface LandingResult {
   lastChangeAt: number;
 }
 
+export interface SettleOptions {
+  quietMs: number;
+  timeoutMs: number;
+  /** When the gateway finished sending, once it has. */
+  after: () => number | undefined;
+}
+
+/**
+ * Until every point landed; or, once the gateway finished, until nothing changed for `quietMs` (a lossy
+ * peer) — counted from the first landing, since a loaded machine may take seconds for the first batch; or
+ * `timeoutMs`.
+ */
+async function untilSettled(opts: SettleOptions, progress: { complete(): boolean; begun(): boolean; lastChangeAt(): number }): Promise<void> {
+  const end = Date.now() + opts.timeoutMs;
+  for (;;) {
+    if (progress.complete()) return;
+    const after = opts.after();
+    if (after !== undefined && progress.begun() && Date.now() - Math.max(after, progress.lastChangeAt()) > opts.quietMs) return;
+    if (Date.now() > end) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export class LandingTracker {
   private readonly bucketMs: number;
   private readonly pollMs: number;
@@ -116,20 +139,9 @@ export class LandingTracker {
     this.samples.push({ at, landed });
   }
 
-  /**
-   * Wait until every point landed; or, once `after()` (the gateway finished) is known, until nothing changed
-   * for `quietMs` (a lossy peer) — counted from the first landing, since a loaded machine may take seconds
-   * for the first batch; or `timeoutMs`.
-   */
-  async settle(opts: { quietMs: number; timeoutMs: number; after: () => number | undefined }): Promise<void> {
-    const end = Date.now() + opts.timeoutMs;
-    for (;;) {
-      if (this.landed >= this.expected) break;
-      const after = opts.after();
-      if (after !== undefined && this.landed > 0 && Date.now() - Math.max(after, this.lastChangeAt) > opts.quietMs) break;
-      if (Date.now() > end) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  /** Waits as `untilSettled` says, then stops polling. */
+  async settle(opts: SettleOptions): Promise<void> {
+    await untilSettled(opts, { complete: () => this.landed >= this.expected, begun: () => this.landed > 0, lastChangeAt: () => this.lastChangeAt });
     this.stopped = true;
     await this.loop;
   }
@@ -224,15 +236,8 @@ export class WriteProgress {
     this.samples.push({ at, landed: this.landed });
   }
 
-  async settle(opts: { quietMs: number; timeoutMs: number; after: () => number | undefined }): Promise<void> {
-    const end = Date.now() + opts.timeoutMs;
-    for (;;) {
-      if (this.confirmed >= this.expected) break;
-      const after = opts.after();
-      if (after !== undefined && this.estimate > 0 && Date.now() - Math.max(after, this.lastChangeAt) > opts.quietMs) break;
-      if (Date.now() > end) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  async settle(opts: SettleOptions): Promise<void> {
+    await untilSettled(opts, { complete: () => this.confirmed >= this.expected, begun: () => this.estimate > 0, lastChangeAt: () => this.lastChangeAt });
     this.stopped = true;
     await this.loop;
   }

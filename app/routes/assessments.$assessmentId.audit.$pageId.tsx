@@ -2,47 +2,40 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { validateAnswer } from "../../assessments";
 import type { Text } from "../../assessments/types";
-import { EvidenceBlock, type EvidenceItem } from "~/components/EvidenceBlock";
+import { EvidenceBlock } from "~/components/EvidenceBlock";
 import { MeasuredLine } from "~/components/MeasuredEvidence";
 import { QuestionField } from "~/components/QuestionField";
 import { getDb } from "~/db/db.server";
 import { auditState } from "~/domain/audit-view.server";
 import { loadAssessmentContext } from "~/domain/assessment-context.server";
-import { questionnairePages, questionView, rawAnswerFromForm } from "~/domain/questionnaire-view.server";
+import { evidenceOnPage, findPage, measuredOnPage } from "~/domain/questionnaire-page.server";
+import { questionView, rawAnswerFromForm } from "~/domain/questionnaire-view.server";
 import { describe } from "~/domain/result-view.server";
 import { formText } from "~/forms";
-import { badRequest, notFound } from "~/http.server";
+import { badRequest } from "~/http.server";
 import { translate, type Lang } from "~/i18n/i18n";
 import { useI18n } from "~/i18n/use-i18n";
 import { recordDecision } from "~/repos/audits.server";
 import { getAnswers } from "~/repos/assessments.server";
-import { listEvidence } from "~/repos/evidence.server";
 import { assessmentEvidence } from "~/telemetry/assessment-evidence.server";
 
 const MAX_TEXT = 2000;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await loadAssessmentContext(request, params.assessmentId, "audit");
-  const pages = questionnairePages(ctx.framework);
-  const index = pages.findIndex((p) => p.id === params.pageId);
-  if (index < 0) notFound();
-  const page = pages[index];
+  const { page, prev, next } = findPage(ctx.framework, params.pageId);
   const db = await getDb();
   const state = await auditState(db, ctx.assessment, ctx.framework);
-  const onPage = new Set(page.questionIds);
-  const evidence: Record<string, EvidenceItem[]> = {};
-  for (const e of await listEvidence(db, ctx.assessment.id)) {
-    if (onPage.has(e.questionId)) (evidence[e.questionId] ??= []).push({ id: e.id, kind: e.kind, label: e.fileName ?? e.url ?? "", url: e.kind === "link" ? e.url : null, sizeBytes: e.sizeBytes });
-  }
+  const evidence = await evidenceOnPage(db, ctx.assessment.id, page);
   // What the lines measured when the self-assessment was submitted, with its mismatch flags.
   const measured = (await assessmentEvidence(db, ctx.assessment, ctx.framework, state.self)).view;
   return {
     assessmentId: ctx.assessment.id,
     submitted: ctx.assessment.status === "submitted",
-    measured: { oee: measured.oee, items: Object.fromEntries(measured.items.filter((i) => onPage.has(i.questionId)).map((i) => [i.questionId, i])) },
+    measured: measuredOnPage(measured, page),
     pageName: page.trail,
-    prev: index > 0 ? pages[index - 1].id : null,
-    next: index < pages.length - 1 ? pages[index + 1].id : null,
+    prev,
+    next,
     items: page.questionIds.map((id) => {
       const q = ctx.framework.questions.find((x) => x.id === id)!;
       const d = state.decisions.get(id);
@@ -61,8 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await loadAssessmentContext(request, params.assessmentId, "audit");
   if (ctx.assessment.status !== "submitted") badRequest("not submitted");
-  const page = questionnairePages(ctx.framework).find((p) => p.id === params.pageId);
-  if (!page) notFound();
+  const { page } = findPage(ctx.framework, params.pageId);
   const form = await request.formData();
   const questionId = formText(form, "q");
   if (!page.questionIds.includes(questionId)) badRequest("unknown question");

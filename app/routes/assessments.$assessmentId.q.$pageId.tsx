@@ -2,36 +2,28 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import type { Text } from "../../assessments/types";
 import { allows } from "~/access/access.server";
-import { EvidenceBlock, EvidenceForms, type EvidenceItem } from "~/components/EvidenceBlock";
+import { EvidenceBlock, EvidenceForms } from "~/components/EvidenceBlock";
 import { MeasuredLine } from "~/components/MeasuredEvidence";
 import { ProgressBar } from "~/components/ProgressBar";
 import { QuestionField } from "~/components/QuestionField";
 import { getDb } from "~/db/db.server";
 import { loadAssessmentContext } from "~/domain/assessment-context.server";
 import { scoreAnswers } from "~/domain/engine.server";
-import { pageComplete, questionnairePages, questionView, readPageAnswers } from "~/domain/questionnaire-view.server";
+import { evidenceOnPage, findPage, measuredOnPage } from "~/domain/questionnaire-page.server";
+import { pageComplete, questionView, readPageAnswers } from "~/domain/questionnaire-view.server";
 import { formText } from "~/forms";
-import { badRequest, notFound } from "~/http.server";
+import { badRequest } from "~/http.server";
 import { useI18n } from "~/i18n/use-i18n";
 import { getAnswers, saveAnswers } from "~/repos/assessments.server";
-import { listEvidence } from "~/repos/evidence.server";
 import { assessmentEvidence } from "~/telemetry/assessment-evidence.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await loadAssessmentContext(request, params.assessmentId, "read");
-  const pages = questionnairePages(ctx.framework);
-  const index = pages.findIndex((p) => p.id === params.pageId);
-  if (index < 0) notFound();
-  const page = pages[index];
+  const { pages, page, prev, next } = findPage(ctx.framework, params.pageId);
   const db = await getDb();
   const answers = await getAnswers(db, ctx.assessment.id);
   const { completeness } = scoreAnswers(ctx.framework, answers, ctx.assessment.industryType);
-  const onPage = new Set(page.questionIds);
-  const evidence: Record<string, EvidenceItem[]> = {};
-  for (const e of await listEvidence(db, ctx.assessment.id)) {
-    if (!onPage.has(e.questionId)) continue;
-    (evidence[e.questionId] ??= []).push({ id: e.id, kind: e.kind, label: e.fileName ?? e.url ?? "", url: e.kind === "link" ? e.url : null, sizeBytes: e.sizeBytes });
-  }
+  const evidence = await evidenceOnPage(db, ctx.assessment.id, page);
   const query = new URL(request.url).searchParams;
   // Measured values beside the claims (a draft is measured now; a submitted assessment shows what was stored).
   const measured = (await assessmentEvidence(db, ctx.assessment, ctx.framework, answers)).view;
@@ -50,21 +42,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         questions: s.questions.map((q) => questionView(ctx.framework, q, answers)),
       })),
     },
-    prev: index > 0 ? pages[index - 1].id : null,
-    next: index < pages.length - 1 ? pages[index + 1].id : null,
+    prev,
+    next,
     evidence,
     evidenceError: { code: query.get("evidenceError"), questionId: query.get("eq") },
-    measured: { oee: measured.oee, items: Object.fromEntries(measured.items.filter((i) => onPage.has(i.questionId)).map((i) => [i.questionId, i])) },
+    measured: measuredOnPage(measured, page),
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await loadAssessmentContext(request, params.assessmentId, "write");
   if (ctx.assessment.status !== "draft") badRequest("submitted assessments are read-only");
-  const pages = questionnairePages(ctx.framework);
-  const index = pages.findIndex((p) => p.id === params.pageId);
-  if (index < 0) notFound();
-  const page = pages[index];
+  const { page, prev, next } = findPage(ctx.framework, params.pageId);
   const form = await request.formData();
   const intent = formText(form, "intent") || "save";
   let ids = page.questionIds;
@@ -84,8 +73,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
   }
   const base = `/assessments/${ctx.assessment.id}`;
-  if (intent === "next" && index < pages.length - 1) throw redirect(`${base}/q/${pages[index + 1].id}`);
-  if (intent === "prev" && index > 0) throw redirect(`${base}/q/${pages[index - 1].id}`);
+  if (intent === "next" && next) throw redirect(`${base}/q/${next}`);
+  if (intent === "prev" && prev) throw redirect(`${base}/q/${prev}`);
   if (intent === "review" || intent === "next") throw redirect(`${base}/review`);
   throw redirect(`${base}/q/${page.id}`);
 }

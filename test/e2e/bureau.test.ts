@@ -6,26 +6,16 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~/db/connection.server";
-import { DEMO_PASSWORD } from "../../scripts/cli/demo-data";
 import { seedDemo } from "../../scripts/cli/seed";
 import { requireService } from "../support/services";
+import { launchChromium, painted, signIn, watchErrors } from "./browser";
 import { ensureBuild, ROOT, startApp, type RunningApp } from "./server";
 
 const chromiumPath = requireService("chromium");
 const SHOTS = join(ROOT, "test-results/e2e");
-
-/** Pixels chart.js has painted (alpha > 0) on a canvas. */
-function painted(canvas: Locator): Promise<number> {
-  return canvas.evaluate((c: HTMLCanvasElement) => {
-    const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-    return n;
-  });
-}
 
 describe.skipIf(!chromiumPath)("bureau portfolio in a real browser", () => {
   let app: RunningApp;
@@ -43,30 +33,13 @@ describe.skipIf(!chromiumPath)("bureau portfolio in a real browser", () => {
     beilunCount = (await database.db.selectFrom("organization").select((eb) => eb.fn.countAll<number>().as("n")).where("districtCode", "=", "330206").executeTakeFirstOrThrow()).n;
     await database.close();
     app = await startApp(dataDir);
-    browser = await chromium.launch({
-      executablePath: chromiumPath!,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium(chromiumPath!);
   });
 
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
   });
-
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${app.url}/login`);
-    await page.fill("#email", email);
-    await page.fill("#password", DEMO_PASSWORD);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit]")]);
-  }
-
-  function watchErrors(page: Page): string[] {
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    return errors;
-  }
 
   async function expectDrawn(page: Page, testId: string, atLeast: number) {
     const canvas = page.locator(`canvas[data-testid=${testId}]`);
@@ -77,7 +50,7 @@ describe.skipIf(!chromiumPath)("bureau portfolio in a real browser", () => {
   it("opens the portfolio from the header, draws its charts and narrows everything with a filter", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = watchErrors(page);
-    await signIn(page, "bureau@zhiping.demo");
+    await signIn(page, app.url, "bureau@zhiping.demo");
     await Promise.all([page.waitForURL(/\/bureau$/), page.getByRole("link", { name: "培育库" }).click()]);
     await expect.poll(() => page.locator("[data-testid=match-count]").textContent()).toBe(`符合条件的企业 ${cityCount} 家`);
     for (const id of ["funnel", "progress", "by-district", "by-industry"]) await expectDrawn(page, id, 2_000);
@@ -118,7 +91,7 @@ describe.skipIf(!chromiumPath)("bureau portfolio in a real browser", () => {
   it("filters with JavaScript off: a plain GET form and links", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await signIn(page, "bureau@zhiping.demo");
+    await signIn(page, app.url, "bureau@zhiping.demo");
     await page.goto(`${app.url}/bureau`);
     await page.selectOption("#f-scale", "below");
     await Promise.all([page.waitForURL(/scale=below/), page.click("[data-testid=apply-filters]")]);
@@ -135,7 +108,7 @@ describe.skipIf(!chromiumPath)("bureau portfolio in a real browser", () => {
   it("shows the peer panel on a result with a large cohort and hides it for a small one", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = watchErrors(page);
-    await signIn(page, "bureau@zhiping.demo");
+    await signIn(page, app.url, "bureau@zhiping.demo");
     // The demo enterprise's SME self-check: six machinery makers in 北仑, 规上, with SME results.
     await page.goto(`${app.url}/assessments/demoorg01sme2/result`);
     const shown = page.locator("[data-testid=peer-benchmark]");

@@ -7,28 +7,19 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~/db/connection.server";
 import { withTelemetry } from "~/telemetry/schema";
 import { demoProcesses, prepareDemoTelemetry, type DemoTelemetry } from "../../scripts/cli/demo";
-import { DEMO_PASSWORD } from "../../scripts/cli/demo-data";
 import { seedDemo } from "../../scripts/cli/seed";
 import { DEMO_LINE_ID, DEMO_SME_DRAFT } from "../../scripts/demo/line";
 import { requireService } from "../support/services";
+import { launchChromium, painted, signIn, watchErrors } from "./browser";
 import { ensureBuild, freePort, ROOT } from "./server";
 
 const chromiumPath = requireService("chromium");
 const SHOTS = join(ROOT, "test-results/e2e");
-
-async function painted(canvas: Locator): Promise<number> {
-  return canvas.evaluate((c: HTMLCanvasElement) => {
-    const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
-    return n;
-  });
-}
 
 describe.skipIf(!chromiumPath)("the demo line in a real browser", () => {
   let dataDir = "";
@@ -74,10 +65,7 @@ describe.skipIf(!chromiumPath)("the demo line in a real browser", () => {
       const body = (await (await fetch(telemetry.statusUrl)).json()) as { sources: Record<string, { state: string }> };
       return Object.values(body.sources).length === 3 && Object.values(body.sources).every((s) => s.state === "connected");
     }, 60_000);
-    browser = await chromium.launch({
-      executablePath: chromiumPath!,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium(chromiumPath!);
   }, 120_000);
 
   afterAll(async () => {
@@ -98,13 +86,8 @@ describe.skipIf(!chromiumPath)("the demo line in a real browser", () => {
 
   async function signedIn(): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    await page.goto(`${url}/login`);
-    await page.fill("#email", "owner@zhiping.demo");
-    await page.fill("#password", DEMO_PASSWORD);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit]")]);
+    const errors = watchErrors(page);
+    await signIn(page, url, "owner@zhiping.demo");
     return { page, errors };
   }
 
@@ -144,10 +127,7 @@ describe.skipIf(!chromiumPath)("the demo line in a real browser", () => {
   it("serves the dashboard without JavaScript as a readable snapshot with a refresh link", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${url}/login`);
-    await page.fill("#email", "owner@zhiping.demo");
-    await page.fill("#password", DEMO_PASSWORD);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit]")]);
+    await signIn(page, url, "owner@zhiping.demo");
     await page.goto(`${url}/orgs/${org}/lines/${DEMO_LINE_ID}/dashboard`);
     expect(await page.locator("[data-testid=oee-today-oee]").textContent()).toMatch(/^\d+(\.\d)?%$/);
     expect(await page.locator("[data-testid=machines-table] tbody tr").count()).toBe(5);

@@ -4,7 +4,7 @@
 // a user of enterprise B gets 404 on A's result. Screenshots go to test-results/e2e/.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~/db/connection.server";
 import { hashPassword } from "~/auth/password.server";
@@ -14,6 +14,7 @@ import { addMembership, createUser } from "~/repos/users.server";
 import { seedDemo } from "../../scripts/cli/seed";
 import { DEMO_PASSWORD } from "../../scripts/cli/demo-data";
 import { requireService } from "../support/services";
+import { launchChromium, painted, signIn, watchErrors } from "./browser";
 import { ensureBuild, ROOT, startApp, type RunningApp } from "./server";
 
 const chromiumPath = requireService("chromium");
@@ -37,10 +38,7 @@ describe.skipIf(!chromiumPath)("Zhiping in a real browser", () => {
     await addMembership(database.db, bId, "demoorg02");
     await database.close();
     app = await startApp(dataDir);
-    browser = await chromium.launch({
-      executablePath: chromiumPath!,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium(chromiumPath!);
   });
 
   afterAll(async () => {
@@ -48,24 +46,10 @@ describe.skipIf(!chromiumPath)("Zhiping in a real browser", () => {
     await app?.stop();
   });
 
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${app.url}/login`);
-    await page.fill("#email", email);
-    await page.fill("#password", DEMO_PASSWORD);
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit]")]);
-  }
-
-  function watchErrors(page: Page): string[] {
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    return errors;
-  }
-
   it("an enterprise user answers the whole SME self-check, submits, and sees the level and a drawn radar chart", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = watchErrors(page);
-    await signIn(page, "owner@zhiping.demo");
+    await signIn(page, app.url, "owner@zhiping.demo");
     expect(new URL(page.url()).pathname).toBe("/orgs/demoorg01");
     await page.check('input[name=frameworkId][value="sme-digital-2024"]');
     await Promise.all([page.waitForURL(/\/assessments\/[a-z0-9]+\/q\/[a-z0-9-]+$/), page.click("[data-testid=start-assessment]")]);
@@ -118,14 +102,7 @@ describe.skipIf(!chromiumPath)("Zhiping in a real browser", () => {
     // chart.js has drawn the radar after hydration: count painted pixels read back from the canvas.
     const radar = page.locator("canvas[data-testid=radar]");
     await radar.scrollIntoViewIfNeeded();
-    await expect
-      .poll(() => radar.evaluate((c: HTMLCanvasElement) => {
-        const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-        let painted = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
-        return painted;
-      }), { timeout: 10_000 })
-      .toBeGreaterThan(5_000);
+    await expect.poll(() => painted(radar), { timeout: 10_000 }).toBeGreaterThan(5_000);
     await page.screenshot({ path: join(SHOTS, "03-result.png"), fullPage: true });
     await page.emulateMedia({ media: "print" });
     await page.screenshot({ path: join(SHOTS, "04-result-print.png"), fullPage: true });
@@ -142,7 +119,7 @@ describe.skipIf(!chromiumPath)("Zhiping in a real browser", () => {
   it("saves a questionnaire page with JavaScript turned off (plain form post and redirect)", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await signIn(page, "owner@zhiping.demo");
+    await signIn(page, app.url, "owner@zhiping.demo");
     await page.goto(`${app.url}/assessments/demoorg01ff1/q`);
     const fieldset = page.locator("fieldset.question").first();
     await fieldset.locator("input[type=radio]").first().check();
@@ -158,7 +135,7 @@ describe.skipIf(!chromiumPath)("Zhiping in a real browser", () => {
     const db = await openDatabase({ dialect: "sqlite", file: join(dataDir, "zhiping.sqlite") });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = watchErrors(page);
-    await signIn(page, "consultant@zhiping.demo");
+    await signIn(page, app.url, "consultant@zhiping.demo");
     // the SME self-check submitted in the first test, by the enterprise the consultant was granted
     await page.goto(`${app.url}${assessmentUrl}/audit`);
     await page.screenshot({ path: join(SHOTS, "06-audit-start.png") });
@@ -191,7 +168,7 @@ describe.skipIf(!chromiumPath)("Zhiping in a real browser", () => {
 
   it("a user of enterprise B gets 404 on enterprise A's result", async () => {
     const page = await browser.newPage();
-    await signIn(page, "b-owner@zhiping.demo");
+    await signIn(page, app.url, "b-owner@zhiping.demo");
     const response = await page.goto(`${app.url}${assessmentUrl}/result`);
     expect(response?.status()).toBe(404);
     const body = await page.locator("body").textContent();

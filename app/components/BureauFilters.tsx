@@ -1,5 +1,6 @@
 // The portfolio's filter form: a plain GET form, so filtered views are links and work without JavaScript.
 import { Form, Link } from "@remix-run/react";
+import type { ReactNode } from "react";
 import type { PortfolioFilters } from "../bureau/filters";
 import { SCHEME_MAX, SCHEMES } from "../bureau/filters";
 import { RUNGS } from "../bureau/ladder";
@@ -16,69 +17,45 @@ export function BureauFilters({ filters, options, region }: { filters: Portfolio
       {region ? <input type="hidden" name="region" value={region} /> : null}
       <div className="grid" style={{ gridTemplateColumns: "repeat(auto-fit, minmax(180px, 1fr))", gap: "0.6rem", alignItems: "end" }}>
         {options.districts.length > 1 ? (
-          <div className="field">
-            <label htmlFor="f-district">{t("bureau.filter.district")}</label>
-            <select id="f-district" name="district" defaultValue={filters.district ?? ""}>
-              <option value="">{t("bureau.filter.any")}</option>
-              {options.districts.map((d) => <option key={d.code} value={d.code}>{pick(d.name)}</option>)}
-            </select>
-          </div>
+          <FilterSelect name="district" label={t("bureau.filter.district")} value={filters.district ?? ""}>
+            <option value="">{t("bureau.filter.any")}</option>
+            {options.districts.map((d) => <option key={d.code} value={d.code}>{pick(d.name)}</option>)}
+          </FilterSelect>
         ) : null}
-        <div className="field">
-          <label htmlFor="f-industry">{t("bureau.filter.industry")}</label>
-          <select id="f-industry" name="industry" defaultValue={filters.industry ?? ""}>
-            <option value="">{t("bureau.filter.any")}</option>
-            {options.industries.map((x) => <option key={x.code} value={x.code}>{x.code} {pick(x.name)}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-cluster">{t("bureau.filter.cluster")}</label>
-          <select id="f-cluster" name="cluster" defaultValue={filters.cluster ?? ""}>
-            <option value="">{t("bureau.filter.any")}</option>
-            <optgroup label={t("bureau.filter.cluster361")}>
-              {options.clusters361.map((c) => <option key={c.code} value={c.code}>{pick(c.name)}</option>)}
-            </optgroup>
-            <optgroup label={t("bureau.filter.cluster246")}>
-              {options.clusters246.map((c) => <option key={c.code} value={c.code}>{pick(c.name)}</option>)}
-            </optgroup>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-scale">{t("bureau.filter.scale")}</label>
-          <select id="f-scale" name="scale" defaultValue={filters.scale ?? ""}>
-            <option value="">{t("bureau.filter.any")}</option>
-            <option value="above">{t("bureau.filter.scale.above")}</option>
-            <option value="below">{t("bureau.filter.scale.below")}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-tier">{t("bureau.filter.tier")}</label>
-          <select id="f-tier" name="tier" defaultValue={filters.tier ?? ""}>
-            <option value="">{t("bureau.filter.any")}</option>
-            {options.tiers.map((x) => <option key={x.id} value={x.id}>{pick(x.name)}</option>)}
-            <option value="none">{t("bureau.filter.tier.none")}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-scheme">{t("bureau.filter.scheme")}</label>
-          <select id="f-scheme" name="scheme" defaultValue={filters.scheme}>
-            {SCHEMES.map((s) => <option key={s} value={s}>{t(`bureau.scheme.${s}`)}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-level">{t("bureau.filter.level")}</label>
-          <select id="f-level" name="level" defaultValue={filters.level === null ? "" : String(filters.level)}>
-            <option value="">{t("bureau.filter.any")}</option>
-            {levels.map((l) => <option key={l} value={String(l)}>{bucketLabel(i18n, l)}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-ready">{t("bureau.filter.ready")}</label>
-          <select id="f-ready" name="ready" defaultValue={filters.ready ?? ""}>
-            <option value="">{t("bureau.filter.any")}</option>
-            {RUNGS.map((r) => <option key={r} value={r}>{rungLabel(i18n, r, options.ladderLevels)}</option>)}
-          </select>
-        </div>
+        <FilterSelect name="industry" label={t("bureau.filter.industry")} value={filters.industry ?? ""}>
+          <option value="">{t("bureau.filter.any")}</option>
+          {options.industries.map((x) => <option key={x.code} value={x.code}>{x.code} {pick(x.name)}</option>)}
+        </FilterSelect>
+        <FilterSelect name="cluster" label={t("bureau.filter.cluster")} value={filters.cluster ?? ""}>
+          <option value="">{t("bureau.filter.any")}</option>
+          <optgroup label={t("bureau.filter.cluster361")}>
+            {options.clusters361.map((c) => <option key={c.code} value={c.code}>{pick(c.name)}</option>)}
+          </optgroup>
+          <optgroup label={t("bureau.filter.cluster246")}>
+            {options.clusters246.map((c) => <option key={c.code} value={c.code}>{pick(c.name)}</option>)}
+          </optgroup>
+        </FilterSelect>
+        <FilterSelect name="scale" label={t("bureau.filter.scale")} value={filters.scale ?? ""}>
+          <option value="">{t("bureau.filter.any")}</option>
+          <option value="above">{t("bureau.filter.scale.above")}</option>
+          <option value="below">{t("bureau.filter.scale.below")}</option>
+        </FilterSelect>
+        <FilterSelect name="tier" label={t("bureau.filter.tier")} value={filters.tier ?? ""}>
+          <option value="">{t("bureau.filter.any")}</option>
+          {options.tiers.map((x) => <option key={x.id} value={x.id}>{pick(x.name)}</option>)}
+          <option value="none">{t("bureau.filter.tier.none")}</option>
+        </FilterSelect>
+        <FilterSelect name="scheme" label={t("bureau.filter.scheme")} value={filters.scheme}>
+          {SCHEMES.map((s) => <option key={s} value={s}>{t(`bureau.scheme.${s}`)}</option>)}
+        </FilterSelect>
+        <FilterSelect name="level" label={t("bureau.filter.level")} value={filters.level === null ? "" : String(filters.level)}>
+          <option value="">{t("bureau.filter.any")}</option>
+          {levels.map((l) => <option key={l} value={String(l)}>{bucketLabel(i18n, l)}</option>)}
+        </FilterSelect>
+        <FilterSelect name="ready" label={t("bureau.filter.ready")} value={filters.ready ?? ""}>
+          <option value="">{t("bureau.filter.any")}</option>
+          {RUNGS.map((r) => <option key={r} value={r}>{rungLabel(i18n, r, options.ladderLevels)}</option>)}
+        </FilterSelect>
         <div className="field">
           <label htmlFor="f-q">{t("bureau.filter.q")}</label>
           <input id="f-q" name="q" type="search" defaultValue={filters.q} maxLength={100} />
@@ -99,5 +76,17 @@ export function BureauFilters({ filters, options, region }: { filters: Portfolio
         <Link to={region ? `/bureau?region=${encodeURIComponent(region)}` : "/bureau"}>{t("bureau.filter.reset")}</Link>
       </p>
     </Form>
+  );
+}
+
+/** One filter: a labelled select whose current value comes from the URL. */
+function FilterSelect({ name, label, value, children }: { name: string; label: string; value: string; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={`f-${name}`}>{label}</label>
+      <select id={`f-${name}`} name={name} defaultValue={value}>
+        {children}
+      </select>
+    </div>
   );
 }

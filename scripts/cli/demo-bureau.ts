@@ -9,11 +9,11 @@ import type { Answers, AssessmentResult, IndustryType } from "../../assessments/
 import type { DB } from "../../app/db/schema";
 import { getFramework } from "../../app/domain/frameworks.server";
 import { parseOrganizationInput } from "../../app/domain/organization-input";
-import { createAssessment, getAssessment, markSubmitted, saveAnswers } from "../../app/repos/assessments.server";
+import { getAssessment } from "../../app/repos/assessments.server";
 import { createOrganization } from "../../app/repos/organizations.server";
-import { saveResult } from "../../app/repos/results.server";
 import { score } from "../../assessments";
 import { generateAnswers, prng } from "./demo-answers";
+import { seedScored, seedSubmitted } from "./seed-assessment";
 import { DEMO_ENTERPRISES, demoOrganizationId, type DemoEnterprise } from "./demo-data";
 
 const DAY = 24 * 3600 * 1000;
@@ -67,26 +67,8 @@ export function ladderAnswersAtRung(fw: Framework, rung: number, seed: number, c
   throw new Error(`no generated answers reach rung ${rung} of ${fw.id}`);
 }
 
-async function seedScored(db: Kysely<DB>, id: string, orgId: string, fw: Framework, answers: Answers, result: AssessmentResult, industryType: IndustryType, actorId: string, at: Date, backdate: (db: Kysely<DB>, id: string, at: Date) => Promise<void>): Promise<boolean> {
-  if (await getAssessment(db, id)) return false;
-  await createAssessment(db, { organizationId: orgId, frameworkId: fw.id, frameworkVersion: fw.version, industryType, actorId }, id);
-  const assessment = (await getAssessment(db, id))!;
-  await saveAnswers(db, assessment, Object.entries(answers).map(([questionId, value]) => ({ questionId, value })), actorId);
-  await db.transaction().execute(async (trx) => {
-    await saveResult(trx, assessment, "self", 0, result);
-    await markSubmitted(trx, assessment, actorId);
-  });
-  await backdate(db, id, at);
-  return true;
-}
-
-export interface BureauSeedHelpers {
-  seedSubmitted: (db: Kysely<DB>, id: string, orgId: string, fw: Framework, level: number | null, seed: number, industryType: IndustryType, actorId: string, at: Date) => Promise<boolean>;
-  backdate: (db: Kysely<DB>, assessmentId: string, at: Date) => Promise<void>;
-}
-
 /** Adds the peers and the ladder history; returns the number of enterprises and assessments created. */
-export async function seedBureauDemo(db: Kysely<DB>, actorId: string, now: number, helpers: BureauSeedHelpers): Promise<{ organizations: number; assessments: number }> {
+export async function seedBureauDemo(db: Kysely<DB>, actorId: string, now: number): Promise<{ organizations: number; assessments: number }> {
   const created = { organizations: 0, assessments: 0 };
   const sme = getFramework("sme-digital-2024");
   const cmmm = getFramework("cmmm");
@@ -102,8 +84,8 @@ export async function seedBureauDemo(db: Kysely<DB>, actorId: string, now: numbe
       await createOrganization(db, parsed.value, null, orgId);
       created.organizations++;
     }
-    if (cmmm && (await helpers.seedSubmitted(db, `${orgId}peercmmm`, orgId, cmmm, e.cmmm, 900 + i * 17, "discrete", actorId, new Date(now - (30 + i * 11) * DAY)))) created.assessments++;
-    if (sme && e.sme !== undefined && (await helpers.seedSubmitted(db, `${orgId}peersme`, orgId, sme, e.sme, 950 + i * 19, "discrete", actorId, new Date(now - (12 + i * 9) * DAY)))) created.assessments++;
+    if (cmmm && (await seedSubmitted(db, `${orgId}peercmmm`, orgId, cmmm, e.cmmm, 900 + i * 17, "discrete", actorId, new Date(now - (30 + i * 11) * DAY)))) created.assessments++;
+    if (sme && e.sme !== undefined && (await seedSubmitted(db, `${orgId}peersme`, orgId, sme, e.sme, 950 + i * 19, "discrete", actorId, new Date(now - (12 + i * 9) * DAY)))) created.assessments++;
   }
   if (ladder) {
     const count = new Map<number, number>();
@@ -117,7 +99,7 @@ export async function seedBureauDemo(db: Kysely<DB>, actorId: string, now: numbe
       const org = await db.selectFrom("organization").select("industryType").where("id", "=", orgId).executeTakeFirstOrThrow();
       const industryType: IndustryType = org.industryType === "process" ? "process" : "discrete";
       const { answers, result } = ladderAnswersAtRung(ladder, rung, index * 31 + n, e.cmmm, (e.cmmm ?? 0) >= 3, industryType);
-      if (await seedScored(db, id, orgId, ladder, answers, result, industryType, actorId, new Date(now - daysAgo * DAY), helpers.backdate)) created.assessments++;
+      if (await seedScored(db, id, orgId, ladder, answers, result, industryType, actorId, new Date(now - daysAgo * DAY))) created.assessments++;
     }
   }
   return created;

@@ -9,17 +9,18 @@ import { configFromEnv, openDatabase } from "../../app/db/connection.server";
 import type { DB } from "../../app/db/schema";
 import { getFramework } from "../../app/domain/frameworks.server";
 import { parseOrganizationInput } from "../../app/domain/organization-input";
-import { createAssessment, getAssessment, markSubmitted, saveAnswers } from "../../app/repos/assessments.server";
+import { createAssessment, getAssessment, saveAnswers } from "../../app/repos/assessments.server";
 import { auditDecisions, auditedAnswers, recordDecision, signAuditVersion } from "../../app/repos/audits.server";
 import { grantConsultant } from "../../app/repos/grants.server";
 import { createOrganization } from "../../app/repos/organizations.server";
 import { saveResult } from "../../app/repos/results.server";
 import { addMembership, createUser } from "../../app/repos/users.server";
 import { score } from "../../assessments";
-import { answersAtLevel, generateAnswers, prng } from "./demo-answers";
+import { generateAnswers, prng } from "./demo-answers";
 import { DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, demoOrganizationId } from "./demo-data";
 import { seedDemoSmeDraft, seedDemoTelemetry } from "../demo/line";
 import { seedBureauDemo } from "./demo-bureau";
+import { seedSubmitted } from "./seed-assessment";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -32,31 +33,6 @@ function requireFramework(id: string): Framework {
   const fw = getFramework(id);
   if (!fw) throw new Error(`framework ${id} is not available: cannot seed the demo`);
   return fw;
-}
-
-/** Moves an assessment, its result and its trail entries to a date in the past. */
-async function backdate(db: Kysely<DB>, assessmentId: string, at: Date): Promise<void> {
-  const iso = at.toISOString();
-  await db.updateTable("assessment").set({ createdAt: iso, updatedAt: iso, submittedAt: iso }).where("id", "=", assessmentId).execute();
-  await db.updateTable("result").set({ scoredAt: iso }).where("assessmentId", "=", assessmentId).where("kind", "=", "self").execute();
-  await db.updateTable("answer").set({ updatedAt: iso }).where("assessmentId", "=", assessmentId).execute();
-  await db.updateTable("auditEvent").set({ at: iso }).where("assessmentId", "=", assessmentId).where("action", "in", ["assessment.create", "answer.set", "assessment.submit"]).execute();
-}
-
-async function seedSubmitted(
-  db: Kysely<DB>, id: string, orgId: string, fw: Framework, level: number | null, seed: number, industryType: IndustryType, actorId: string, at: Date,
-): Promise<boolean> {
-  if (await getAssessment(db, id)) return false;
-  const { answers, result } = answersAtLevel(fw, level, seed, industryType);
-  await createAssessment(db, { organizationId: orgId, frameworkId: fw.id, frameworkVersion: fw.version, industryType, actorId }, id);
-  const assessment = (await getAssessment(db, id))!;
-  await saveAnswers(db, assessment, Object.entries(answers).map(([questionId, value]) => ({ questionId, value })), actorId);
-  await db.transaction().execute(async (trx) => {
-    await saveResult(trx, assessment, "self", 0, result);
-    await markSubmitted(trx, assessment, actorId);
-  });
-  await backdate(db, id, at);
-  return true;
 }
 
 export async function seedDemo(db: Kysely<DB>, now = Date.now()): Promise<SeedSummary> {
@@ -140,7 +116,7 @@ export async function seedDemo(db: Kysely<DB>, now = Date.now()): Promise<SeedSu
   if (await seedDemoSmeDraft(db, ownerOrg, sme, owner.id)) summary.created.assessments++;
 
   // Peers of the demo enterprise and 未来工厂 histories for the bureau portfolio.
-  const bureau = await seedBureauDemo(db, admin.id, now, { seedSubmitted, backdate });
+  const bureau = await seedBureauDemo(db, admin.id, now);
   summary.created.organizations += bureau.organizations;
   summary.created.assessments += bureau.assessments;
 

@@ -1,4 +1,4 @@
-// Small pieces of the line pages: a form's problems in the page's language, an ingest source's connection
+// Small pieces of the line pages: a form's problems (which form they belong to, and in the page's language), an ingest source's connection
 // state, a last-data time, and a text field with its label and problems.
 import type { Message, MessageKey, Params } from "../i18n/i18n";
 import { useI18n } from "../i18n/use-i18n";
@@ -10,6 +10,15 @@ export interface ProblemView {
   /** Import problems: the key path in the file, and a message of ours or the ingest's own words. */
   path?: string;
   message?: Message | string;
+}
+
+/**
+ * The problems of one form on a page of several (the action's result names the form it answers) and whether
+ * a field has one, for aria-invalid.
+ */
+export function formProblems(result: { form: string; problems: ProblemView[] } | undefined, form: string) {
+  const problems = result?.form === form ? result.problems : [];
+  return { problems, invalid: (field: string) => problems.some((p) => p.field === field) };
 }
 
 export function ProblemList({ problems, testId }: { problems: readonly ProblemView[]; testId?: string }) {

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { allows, requireOrgAccess, requireUser } from "~/access/access.server";
-import { LastData, ProblemList, SourceStates, TextField, type ProblemView } from "~/components/LineParts";
+import { formProblems, LastData, ProblemList, SourceStates, TextField, type ProblemView } from "~/components/LineParts";
 import { getDb } from "~/db/db.server";
 import { formText } from "~/forms";
 import { badRequest, notFound } from "~/http.server";
@@ -136,8 +136,7 @@ type MachineView = Data["machines"][number];
 function MachineForm({ machine, canWrite, result }: { machine: MachineView | null; canWrite: boolean; result: ActionResult | undefined }) {
   const { t } = useI18n();
   const where = `machine:${machine?.id ?? "new"}`;
-  const problems = result?.form === where ? result.problems : [];
-  const invalid = (field: string) => problems.some((p) => p.field === field);
+  const { problems, invalid } = formProblems(result, where);
   const id = (name: string) => `${where}-${name}`;
   return (
     <Form method="post" className="stack">
@@ -181,8 +180,7 @@ function MachineForm({ machine, canWrite, result }: { machine: MachineView | nul
 function SignalForm({ machineId, signal, result }: { machineId: string; signal: MachineView["signals"][number] | null; result: ActionResult | undefined }) {
   const { t } = useI18n();
   const where = `signal:${machineId}:${signal?.id ?? "new"}`;
-  const problems = result?.form === where ? result.problems : [];
-  const invalid = (field: string) => problems.some((p) => p.field === field);
+  const { problems, invalid } = formProblems(result, where);
   const id = (name: string) => `${where}-${name}`;
   return (
     <Form method="post" className="stack">
@@ -211,8 +209,7 @@ export default function LineRegistration() {
   const d = useLoaderData<typeof loader>();
   const r = useActionData<typeof action>();
   const { t, num } = useI18n();
-  const lineProblems = r?.form === "line" ? r.problems : [];
-  const invalid = (field: string) => lineProblems.some((p) => p.field === field);
+  const { problems: lineProblems, invalid } = formProblems(r, "line");
   const left = d.machines.filter((m) => m.missing.length > 0);
   return (
     <>

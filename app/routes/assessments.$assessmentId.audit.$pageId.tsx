@@ -4,6 +4,7 @@ import { validateAnswer } from "../../assessments";
 import type { Text } from "../../assessments/types";
 import { EvidenceBlock } from "~/components/EvidenceBlock";
 import { MeasuredLine } from "~/components/MeasuredEvidence";
+import { PageLinks } from "~/components/PageLinks";
 import { QuestionField } from "~/components/QuestionField";
 import { getDb } from "~/db/db.server";
 import { auditState } from "~/domain/audit-view.server";
@@ -115,10 +116,7 @@ export default function AuditPage() {
           </QuestionField>
         </Form>
       ))}
-      <p className="row no-print">
-        {d.prev ? <Link to={`${base}/audit/${d.prev}`}>← {t("common.previous")}</Link> : null}
-        {d.next ? <Link to={`${base}/audit/${d.next}`}>{t("common.next")} →</Link> : null}
-      </p>
+      <PageLinks prev={d.prev} next={d.next} to={(id) => `${base}/audit/${id}`} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import type { Text } from "../../assessments/types";
 import { allows } from "~/access/access.server";
 import { EvidenceBlock, EvidenceForms } from "~/components/EvidenceBlock";
 import { MeasuredLine } from "~/components/MeasuredEvidence";
+import { PageLinks } from "~/components/PageLinks";
 import { ProgressBar } from "~/components/ProgressBar";
 import { QuestionField } from "~/components/QuestionField";
 import { getDb } from "~/db/db.server";
@@ -138,10 +139,7 @@ export default function QuestionnairePage() {
             )}
           </p>
         ) : (
-          <p className="row no-print">
-            {d.prev ? <Link to={`${base}/q/${d.prev}`}>← {t("common.previous")}</Link> : null}
-            {d.next ? <Link to={`${base}/q/${d.next}`}>{t("common.next")} →</Link> : null}
-          </p>
+          <PageLinks prev={d.prev} next={d.next} to={(id) => `${base}/q/${id}`} />
         )}
       </Form>
       {d.canEdit ? (

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../ingest/core/service";
 import { requireService, uniqueName } from "../support/services";
-import { freePort, influxCount, machineTopics, metricValue, OwnInfluxd, publishAll, publisher, reading, readingJson, startInProcess, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
+import { freePort, influxCount, machineTopics, metricValue, OwnInfluxd, plantSource, publishAll, publisher, reading, startInProcess, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
 import { count, printFigures, seconds } from "./figures";
 
 const influxAvailable = requireService("influx"); // the binary comes with the test services
@@ -28,15 +28,7 @@ describe.skipIf(!influxAvailable || !mqttUrl)("InfluxDB outage mid-stream", () =
     service = await startInProcess(temp.dir, {
       dataDir: `${temp.dir}/data`,
       http: { port: 0 },
-      sources: [
-        {
-          type: "mqtt",
-          name: "plant",
-          url: mqttUrl,
-          clientId: uniqueName("ingest"),
-          subscriptions: [{ topic: `${prefix}/+`, json: readingJson }],
-        },
-      ],
+      sources: [plantSource(mqttUrl!, `${prefix}/+`)],
       sinks: [{ type: "influx", url: influxd.url, database, createDatabase: true, flushInterval: "100ms", batchSize: 1000, retry: { initial: "50ms", max: "500ms" }, timeout: "2s" }],
       registry: machineTopics(`${prefix}/{machine}`),
     });

@@ -3,7 +3,7 @@
 // by the broker; duplicates overwrite themselves).
 import { afterAll, describe, expect, it } from "vitest";
 import { requireService, uniqueName } from "../support/services";
-import { cli, cliConfig, dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, publisher, readingJson, startHealthy, steadyStream, tempDir, until } from "../integration/ingest/support";
+import { CliProcesses, cliConfig, dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, plantSource, publisher, startHealthy, steadyStream, tempDir, until } from "../integration/ingest/support";
 import { count, printFigures, seconds } from "./figures";
 
 const influxUrl = requireService("influx");
@@ -14,9 +14,9 @@ describe.skipIf(!influxUrl || !mqttAvailable)("ingest killed with SIGKILL mid-st
   const temp = tempDir("zp-sigkill");
   const database = uniqueName("zp_sigkill");
   let broker: OwnMosquitto;
-  const processes: Array<ReturnType<typeof cli>> = [];
+  const processes = new CliProcesses();
   afterAll(async () => {
-    for (const p of processes) await p.stop("SIGKILL");
+    await processes.stopAll("SIGKILL");
     await broker?.stop();
     await dropDatabase(influxUrl!, database);
     temp.remove();
@@ -27,23 +27,12 @@ describe.skipIf(!influxUrl || !mqttAvailable)("ingest killed with SIGKILL mid-st
     await broker.start();
     const { file: config, httpPort } = await cliConfig(temp.dir, {
       dataDir: `${temp.dir}/data`,
-      sources: [
-        {
-          type: "mqtt",
-          name: "plant",
-          url: broker.url,
-          clientId: uniqueName("ingest"), // fixed across the restart: the broker keeps our session
-          subscriptions: [{ topic: "sigkill/+/telemetry", json: readingJson }],
-        },
-      ],
+      // One client id across the restart: the broker keeps our session.
+      sources: [plantSource(broker.url, "sigkill/+/telemetry")],
       sinks: [{ type: "influx", url: influxUrl, database, createDatabase: true, flushInterval: "200ms", batchSize: 500 }],
       registry: machineTopics("sigkill/{machine}/telemetry"),
     });
-    const start = async () => {
-      const p = cli(["--config", config]);
-      processes.push(p);
-      return startHealthy(p, httpPort);
-    };
+    const start = () => startHealthy(processes.on(config), httpPort);
     const first = await start();
 
     const total = 4000;

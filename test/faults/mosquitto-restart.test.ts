@@ -5,7 +5,7 @@
 import mqtt from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../ingest/core/service";
-import { dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, plantState, readingJson, startInProcess, steadyStream, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
+import { dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, plantSource, plantState, startInProcess, steadyStream, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
 import { requireService, uniqueName } from "../support/services";
 import { count, printFigures, seconds } from "./figures";
 
@@ -32,16 +32,8 @@ describe.skipIf(!influxUrl || !mqttAvailable)("Mosquitto restarted mid-stream", 
     service = await startInProcess(temp.dir, {
       dataDir: `${temp.dir}/data`,
       http: { port: 0 },
-      sources: [
-        {
-          type: "mqtt",
-          name: "plant",
-          url: broker.url,
-          clientId: uniqueName("ingest"),
-          // Reconnect settings are the defaults (500 ms doubling to 10 s): what an operator gets.
-          subscriptions: [{ topic: "plant/+/telemetry", json: readingJson }],
-        },
-      ],
+      // Reconnect settings are the defaults (500 ms doubling to 10 s): what an operator gets.
+      sources: [plantSource(broker.url, "plant/+/telemetry")],
       sinks: [{ type: "influx", url: influxUrl, database, createDatabase: true, flushInterval: "200ms" }],
       registry: machineTopics("plant/{machine}/telemetry"),
     });

@@ -6,7 +6,7 @@
 // worker's share waits for its restart and is lost if its session expires first (README: run workers
 // under a supervisor; keep sessionExpiry longer than any plausible outage).
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, cliConfig, dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, publisher, readingJson, startHealthy, steadyStream, tempDir, until } from "../integration/ingest/support";
+import { CliProcesses, cliConfig, dropDatabase, freePort, influxCount, machineTopics, metricValue, OwnMosquitto, plantSource, publisher, startHealthy, steadyStream, tempDir, until } from "../integration/ingest/support";
 import { requireService, uniqueName } from "../support/services";
 import { count, printFigures, seconds } from "./figures";
 
@@ -18,9 +18,9 @@ describe.skipIf(!influxUrl || !mqttAvailable)("two ingest workers on a shared su
   const temp = tempDir("zp-shared");
   const database = uniqueName("zp_shared");
   let broker: OwnMosquitto | undefined;
-  const processes: Array<ReturnType<typeof cli>> = [];
+  const processes = new CliProcesses();
   afterAll(async () => {
-    for (const p of processes) await p.stop("SIGKILL");
+    await processes.stopAll("SIGKILL");
     await broker?.stop();
     await dropDatabase(influxUrl!, database);
     temp.remove();
@@ -35,24 +35,15 @@ describe.skipIf(!influxUrl || !mqttAvailable)("two ingest workers on a shared su
         {
           dataDir: `${temp.dir}/data-${name}`, // one spool per worker
           sources: [
-            {
-              type: "mqtt",
-              name: "plant",
-              url: broker!.url,
-              clientId: `${database}-worker-${name}`, // fixed per worker: its session outlives the process
-              subscriptions: [{ topic: "$share/zhiping/plant/+/telemetry", json: readingJson }],
-            },
+            // fixed per worker: its session outlives the process
+            { ...plantSource(broker!.url, "$share/zhiping/plant/+/telemetry"), clientId: `${database}-worker-${name}` },
           ],
           sinks: [{ type: "influx", url: influxUrl, database, createDatabase: true, flushInterval: "200ms" }],
           registry: machineTopics("plant/{machine}/telemetry"),
         },
         `ingest-${name}.yaml`,
       );
-      const start = async () => {
-        const p = cli(["--config", config]);
-        processes.push(p);
-        return startHealthy(p, httpPort, `worker ${name}`);
-      };
+      const start = () => startHealthy(processes.on(config), httpPort, `worker ${name}`);
       const spooled = async () => (await metricValue(httpPort, "zhiping_ingest_points_spooled_total", { source: "plant" }).catch(() => undefined)) ?? 0;
       return { start, spooled };
     };

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../ingest/core/service";
 import type { MqttJsonSource } from "../../ingest/sources/mqtt";
 import { requireService, uniqueName } from "../support/services";
-import { freePort, influxCount, machineTopics, metricValue, OwnInfluxd, OwnMosquitto, publishAll, publisher, reading, readingJson, startInProcess, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
+import { freePort, influxCount, machineTopics, metricValue, OwnInfluxd, OwnMosquitto, plantSource, publishAll, publisher, reading, startInProcess, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
 import { count, printFigures, seconds } from "./figures";
 
 const available = requireService("influx") && requireService("mqtt");
@@ -33,14 +33,7 @@ describe.skipIf(!available)("spool budget exhausted", () => {
       http: { port: 0 },
       spool: { budget: "40KiB" },
       sources: [
-        {
-          type: "mqtt",
-          name: "plant",
-          url: broker.url,
-          clientId: uniqueName("ingest"),
-          receiveMaximum,
-          subscriptions: [{ topic: "budget/+", json: readingJson }],
-        },
+        { ...plantSource(broker.url, "budget/+"), receiveMaximum },
       ],
       sinks: [{ type: "influx", url: `http://127.0.0.1:${influxPort}`, database: "budget", createDatabase: true, flushInterval: "50ms", retry: { initial: "50ms", max: "300ms" }, timeout: "1s" }],
       registry: machineTopics("budget/{machine}"),

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../../ingest/core/service";
 import { requireService, uniqueName } from "../../support/services";
-import { machineTopics, metricValue, publishAll, publisher, readingJson, runCli, startInProcess, tempDir, until, untilPlantConnected, writeConfig } from "./support";
+import { machineTopics, metricValue, publishAll, plantSource, publisher, runCli, startInProcess, tempDir, until, untilPlantConnected, writeConfig } from "./support";
 
 const mqttUrl = requireService("mqtt");
 const T0 = Date.UTC(2025, 7, 1);
@@ -22,14 +22,7 @@ describe.skipIf(!mqttUrl)("malformed payloads", () => {
       dataDir: `${temp.dir}/data`,
       http: { port: 0 },
       sources: [
-        {
-          type: "mqtt",
-          name: "plant",
-          url: mqttUrl,
-          clientId: uniqueName("ingest"),
-          receiveMaximum: 500,
-          subscriptions: [{ topic: `${prefix}/+`, json: readingJson }],
-        },
+        { ...plantSource(mqttUrl!, `${prefix}/+`), receiveMaximum: 500 },
       ],
       sinks: [{ type: "embedded", flushInterval: "50ms" }],
       registry: machineTopics(`${prefix}/{machine}`),

@@ -6,7 +6,7 @@ import { opcuaAddress, simulatorRegistry } from "../../../ingest/sources/simulat
 import { LineServer } from "../../../ingest/sources/simulator/server";
 import { machineSignals, parseLineSpec } from "../../../ingest/sources/simulator/spec";
 import { requireService, uniqueName } from "../../support/services";
-import { cli, cliConfig, dropDatabase, influxQuery, metricValue, tempDir, until } from "./support";
+import { CliProcesses, cliConfig, dropDatabase, influxQuery, metricValue, tempDir, until } from "./support";
 
 const influxUrl = requireService("influx");
 const epoch = Math.floor(Date.now() / 1000) * 1000 - 7_200_000;
@@ -41,9 +41,9 @@ describe.skipIf(!influxUrl)("opcua simulator → zhiping ingest → InfluxDB", (
   const temp = tempDir("zp-opcua-influx");
   const database = uniqueName("zp_opcua");
   let server: LineServer | undefined;
-  const processes: Array<ReturnType<typeof cli>> = [];
+  const processes = new CliProcesses();
   afterAll(async () => {
-    for (const p of processes) await p.stop("SIGTERM");
+    await processes.stopAll("SIGTERM");
     await server?.close();
     await dropDatabase(influxUrl!, database);
     temp.remove();
@@ -70,8 +70,7 @@ describe.skipIf(!influxUrl)("opcua simulator → zhiping ingest → InfluxDB", (
       sinks: [{ type: "influx", url: influxUrl, database, createDatabase: true, flushInterval: "200ms" }],
       registry: simulatorRegistry(line),
     });
-    const ingest = cli(["--config", config]);
-    processes.push(ingest);
+    const ingest = processes.on(config);
     ingest.start();
     await until("the 14 initial values in InfluxDB", async () => [...(await stored(database)).values()].reduce((a, b) => a + b, 0) === 14, 30_000, 200);
     player.start();

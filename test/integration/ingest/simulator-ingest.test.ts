@@ -6,22 +6,22 @@ import { lineFromConfig, simulatorConfigSchema } from "../../../ingest/sources/s
 import { simulateLine } from "../../../ingest/sources/simulator/model";
 import { machineSignals } from "../../../ingest/sources/simulator/spec";
 import { requireService, uniqueName } from "../../support/services";
-import { cli, dropDatabase, freePort, influxQuery, metricValue, tempDir, until, writeConfig } from "./support";
+import { CliProcesses, cliConfig, dropDatabase, freePort, influxQuery, metricValue, tempDir, until } from "./support";
 
 const influxUrl = requireService("influx");
 
 describe.skipIf(!influxUrl)("simulator source + opcua and sparkplug sources → InfluxDB", () => {
   const temp = tempDir("zp-simulator");
   const database = uniqueName("zp_simulator");
-  const processes: Array<ReturnType<typeof cli>> = [];
+  const processes = new CliProcesses();
   afterAll(async () => {
-    for (const p of processes) await p.stop("SIGTERM");
+    await processes.stopAll("SIGTERM");
     await dropDatabase(influxUrl!, database);
     temp.remove();
   });
 
   it("writes the history exactly and then streams the live line through both protocols", async () => {
-    const [httpPort, opcuaPort, brokerPort] = [await freePort(), await freePort(), await freePort()];
+    const [opcuaPort, brokerPort] = [await freePort(), await freePort()];
     const hostId = uniqueName("zhiping");
     // The edge waits for the ingest's host to be online (it starts later), so no DATA arrives before a BIRTH.
     const simulator = {
@@ -31,10 +31,8 @@ describe.skipIf(!influxUrl)("simulator source + opcua and sparkplug sources → 
       opcua: { port: opcuaPort },
       sparkplug: { port: brokerPort, primaryHostId: hostId },
     };
-    const config = writeConfig(temp.dir, {
+    const { file: config, httpPort } = await cliConfig(temp.dir, {
       dataDir: `${temp.dir}/data`,
-      http: { port: httpPort },
-      log: { level: "warn" },
       sources: [
         { type: "simulator", name: "sim", ...simulator },
         {
@@ -65,8 +63,7 @@ describe.skipIf(!influxUrl)("simulator source + opcua and sparkplug sources → 
         ],
       },
     });
-    const ingest = cli(["--config", config]);
-    processes.push(ingest);
+    const ingest = processes.on(config);
     ingest.start();
     await until("every source connected", async () => {
       const body = (await (await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => null))?.json().catch(() => null)) as { sources?: Record<string, { state: string }> } | null;

@@ -6,7 +6,7 @@ import { simulateLine } from "../../../ingest/sources/simulator/model";
 import { simulatorRegistry } from "../../../ingest/sources/simulator/registry";
 import { machineSignals, parseLineSpec } from "../../../ingest/sources/simulator/spec";
 import { requireService, uniqueName } from "../../support/services";
-import { cli, dropDatabase, freePort, influxQuery, metricValue, tempDir, until, writeConfig } from "./support";
+import { CliProcesses, cliConfig, dropDatabase, influxQuery, metricValue, tempDir, until } from "./support";
 
 const influxUrl = requireService("influx");
 const mqttUrl = requireService("mqtt");
@@ -34,10 +34,10 @@ describe.skipIf(!influxUrl || !mqttUrl)("sparkplug edge → Mosquitto → zhipin
     })),
   });
   let edge: LineEdge | undefined;
-  const processes: Array<ReturnType<typeof cli>> = [];
+  const processes = new CliProcesses();
   afterAll(async () => {
     await edge?.stop();
-    for (const p of processes) await p.stop("SIGTERM");
+    await processes.stopAll("SIGTERM");
     await dropDatabase(influxUrl!, database);
     temp.remove();
   });
@@ -50,17 +50,13 @@ describe.skipIf(!influxUrl || !mqttUrl)("sparkplug edge → Mosquitto → zhipin
   }
 
   it("stores every value once through a rebirth, and STALE for every metric after the node dies", async () => {
-    const httpPort = await freePort();
-    const config = writeConfig(temp.dir, {
+    const { file: config, httpPort } = await cliConfig(temp.dir, {
       dataDir: `${temp.dir}/data`,
-      http: { port: httpPort },
-      log: { level: "warn" },
       sources: [{ type: "sparkplug", name: "plant-sparkplug", url: mqttUrl, clientId: uniqueName("host"), hostId: uniqueName("zhiping"), groups: [group], reorderTimeout: "300ms", rebirthMinInterval: "1s" }],
       sinks: [{ type: "influx", url: influxUrl, database, createDatabase: true, flushInterval: "200ms" }],
       registry: simulatorRegistry(line),
     });
-    const ingest = cli(["--config", config]);
-    processes.push(ingest);
+    const ingest = processes.on(config);
     ingest.start();
     await until("the ingest's sparkplug source connected", async () => {
       const health = await fetch(`http://127.0.0.1:${httpPort}/healthz`).catch(() => null);

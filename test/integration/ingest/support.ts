@@ -11,6 +11,7 @@ import YAML from "yaml";
 import { parseConfig } from "../../../ingest/core/config";
 import { startIngest, type IngestService } from "../../../ingest/core/service";
 import pino from "pino";
+import { uniqueName } from "../../support/services";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -189,6 +190,20 @@ export function cli(args: string[]): OwnProcess {
   return new OwnProcess(process.execPath, [join(repoRoot, "scripts/zhiping.mjs"), "ingest", ...args]);
 }
 
+/** The CLI processes a test runs on its configs, kept so that its afterAll can stop every one still running. */
+export class CliProcesses {
+  private readonly started: OwnProcess[] = [];
+  /** A CLI process on `config`, not started yet. */
+  on(config: string): OwnProcess {
+    const p = cli(["--config", config]);
+    this.started.push(p);
+    return p;
+  }
+  async stopAll(signal: NodeJS.Signals): Promise<void> {
+    for (const p of this.started) await p.stop(signal);
+  }
+}
+
 /** Run the CLI to its end: exit code, and stdout (the command's report) apart from stderr. */
 export async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const p = cli(args);
@@ -250,6 +265,11 @@ export const readingJson = { timestamp: { path: "ts", format: "unix_ms" }, field
 
 /** Reading `i` of a stream as the tests' gateways publish it: the value i at `t0` + i ms. */
 export const reading = (t0: number, i: number): string => JSON.stringify({ ts: t0 + i, v: i });
+
+/** The MQTT source "plant": readings from one topic filter under a client id of its own (the same for every start on this config). */
+export function plantSource(url: string, topic: string) {
+  return { type: "mqtt", name: "plant", url, clientId: uniqueName("ingest"), subscriptions: [{ topic, json: readingJson }] };
+}
 
 /** A registry whose topics name only the machine: enterprise, line and signal are the same for all (e / l / v). */
 export function machineTopics(match: string) {

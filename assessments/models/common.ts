@@ -123,3 +123,19 @@ export function partialReason(unanswered: number, value: number | null, ceiling:
 export function knownIndustryType(value: unknown): IndustryType | null {
   return value === "discrete" || value === "process" ? value : null;
 }
+
+/**
+ * A model's index of a framework (which questions belong where, weights as arrays), built on first use and
+ * kept as long as the framework object lives: scoring 10,000 assessments builds it once.
+ */
+export function indexPerFramework<T>(build: (c: CompiledFramework) => T): (c: CompiledFramework) => T {
+  const built = new WeakMap<CompiledFramework["fw"], T>();
+  return (c) => {
+    let ix = built.get(c.fw);
+    if (ix === undefined) {
+      ix = build(c);
+      built.set(c.fw, ix);
+    }
+    return ix;
+  };
+}

@@ -5,10 +5,10 @@
 // and maps onto published bands. Which of gate and bands reports the level is the framework's choice.
 import type { CompiledFramework } from "../compile";
 import { atLeast, round9 } from "../decimal";
-import type { Framework, MaturityScoring } from "../schema";
+import type { MaturityScoring } from "../schema";
 import { num, reason } from "../text";
-import type { GateRow, IndustryType, Reason, RoadmapAction, Text } from "../types";
-import { levelByBands, nodeTree, rankRoadmap, type Bound, partialReason, type ModelInput, type ModelOutput, type RankedAction } from "./common";
+import type { GateRow, IndustryType, Reason, Text } from "../types";
+import { levelByBands, nodeTree, rankRoadmap, type Bound, partialReason, type ModelInput, type ModelOutput, type RankedAction, indexPerFramework } from "./common";
 
 interface MaturityIndex {
   s: MaturityScoring;
@@ -25,11 +25,7 @@ interface MaturityIndex {
   weights: Record<IndustryType, Float64Array>;
 }
 
-const indexes = new WeakMap<Framework, MaturityIndex>();
-
-function indexOf(c: CompiledFramework): MaturityIndex {
-  let ix = indexes.get(c.fw);
-  if (ix) return ix;
+const indexOf = indexPerFramework((c: CompiledFramework): MaturityIndex => {
   const s = c.fw.scoring as MaturityScoring;
   const units = c.structure.ordered.filter((e) => e.node.kind === s.unitKind);
   const unitIndexById = new Map(units.map((u, i) => [u.node.id, i]));
@@ -49,10 +45,8 @@ function indexOf(c: CompiledFramework): MaturityIndex {
     discrete: Float64Array.from(units, (u) => s.weights.discrete[u.node.id]),
     process: Float64Array.from(units, (u) => s.weights.process[u.node.id]),
   };
-  ix = { s, levelCount, unitCount: units.length, unitOf, levelOf, cells, unitsAt, unitIndexById, weights };
-  indexes.set(c.fw, ix);
-  return ix;
-}
+  return { s, levelCount, unitCount: units.length, unitOf, levelOf, cells, unitsAt, unitIndexById, weights };
+});
 
 /** Level scores and verdict for one bound. */
 interface Evaluation {

@@ -5,11 +5,11 @@
 import type { CompiledFramework } from "../compile";
 import { atLeast, round9 } from "../decimal";
 import { answerPoints, bandTarget, bestBandIndex } from "../question-values";
-import type { Framework, LevelRule, PointsScoring, Question } from "../schema";
+import type { LevelRule, PointsScoring, Question } from "../schema";
 import { isWithin } from "../structure";
 import { num, reason } from "../text";
 import type { AnswerValue, GateRow, Reason, Text } from "../types";
-import { knownIndustryType, levelByBands, nodeTree, rankRoadmap, type Bound, partialReason, type ModelInput, type ModelOutput, type RankedAction } from "./common";
+import { knownIndustryType, levelByBands, nodeTree, rankRoadmap, type Bound, partialReason, type ModelInput, type ModelOutput, type RankedAction, indexPerFramework } from "./common";
 
 interface Scene {
   question: number;
@@ -29,11 +29,7 @@ interface PointsIndex {
   levelCount: number;
 }
 
-const indexes = new WeakMap<Framework, PointsIndex>();
-
-function indexOf(c: CompiledFramework): PointsIndex {
-  let ix = indexes.get(c.fw);
-  if (ix) return ix;
+const indexOf = indexPerFramework((c: CompiledFramework): PointsIndex => {
   const s = c.fw.scoring as PointsScoring;
   const constrained = new Set(s.constrainedScenes);
   const baseQuestions: number[] = [];
@@ -45,10 +41,8 @@ function indexOf(c: CompiledFramework): PointsIndex {
     else if (s.baseNodes.some((id) => isWithin(entry, id)) && c.maxPoints[i] > 0) baseQuestions.push(i);
   });
   const baseMax = round9(baseQuestions.reduce((sum, i) => sum + c.maxPoints[i], 0));
-  ix = { s, baseQuestions, baseMax, scenes, rules: s.levelRules, levelCount: c.fw.levels.length };
-  indexes.set(c.fw, ix);
-  return ix;
-}
+  return { s, baseQuestions, baseMax, scenes, rules: s.levelRules, levelCount: c.fw.levels.length };
+});
 
 interface RuleCheck {
   baseOk: boolean;

@@ -5,11 +5,11 @@
 // are evaluated the same way and reported beside it.
 import type { CompiledFramework } from "../compile";
 import { atLeast, round9 } from "../decimal";
-import type { Condition, Framework, Question, ReadinessScoring } from "../schema";
+import type { Condition, Question, ReadinessScoring } from "../schema";
 import { ancestorOfKind } from "../structure";
 import { num, reason } from "../text";
 import type { AnswerValue, GateRow, Reason, Text } from "../types";
-import { knownIndustryType, nodeTree, rankRoadmap, type Bound, partialReason, type ModelInput, type ModelOutput, type RankedAction } from "./common";
+import { knownIndustryType, nodeTree, rankRoadmap, type Bound, partialReason, type ModelInput, type ModelOutput, type RankedAction, indexPerFramework } from "./common";
 
 const SCALE = 100;
 
@@ -28,11 +28,7 @@ interface ReadinessIndex {
   traitOf: Int32Array;
 }
 
-const indexes = new WeakMap<Framework, ReadinessIndex>();
-
-function indexOf(c: CompiledFramework): ReadinessIndex {
-  let ix = indexes.get(c.fw);
-  if (ix) return ix;
+const indexOf = indexPerFramework((c: CompiledFramework): ReadinessIndex => {
   const s = c.fw.scoring as ReadinessScoring;
   const traitNodes = c.structure.ordered.filter((e) => e.node.kind === s.traitKind);
   const traitIndexById = new Map(traitNodes.map((t, k) => [t.node.id, k]));
@@ -46,10 +42,8 @@ function indexOf(c: CompiledFramework): ReadinessIndex {
     traitOf[i] = k;
     traits[k].questions.push(i);
   });
-  ix = { s, traits, traitIndexById, traitOf };
-  indexes.set(c.fw, ix);
-  return ix;
-}
+  return { s, traits, traitIndexById, traitOf };
+});
 
 interface Readiness {
   values: Float64Array;

@@ -3,15 +3,13 @@
 // applied with the form narrows the counts, the charts and the table, the CSV export downloads the same
 // enterprises, the page works without JavaScript; a result page shows the peer panel for a large cohort and
 // hides it for a small one. Screenshots go to test-results/e2e/.
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "~/db/connection.server";
-import { seedDemo } from "../../scripts/cli/seed";
 import { requireService } from "../support/services";
 import { launchChromium, painted, signIn, watchErrors } from "./browser";
+import { seededDemoFolder } from "./demo-folder";
 import { ensureBuild, ROOT, startApp, type RunningApp } from "./server";
 
 const chromiumPath = requireService("chromium");
@@ -26,12 +24,10 @@ describe.skipIf(!chromiumPath)("bureau portfolio in a real browser", () => {
   beforeAll(async () => {
     ensureBuild();
     mkdirSync(SHOTS, { recursive: true });
-    const dataDir = mkdtempSync(join(tmpdir(), "zhiping-e2e-bureau-"));
-    const database = await openDatabase({ dialect: "sqlite", file: join(dataDir, "zhiping.sqlite") });
-    await seedDemo(database.db);
-    cityCount = (await database.db.selectFrom("organization").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n;
-    beilunCount = (await database.db.selectFrom("organization").select((eb) => eb.fn.countAll<number>().as("n")).where("districtCode", "=", "330206").executeTakeFirstOrThrow()).n;
-    await database.close();
+    const dataDir = await seededDemoFolder("zhiping-e2e-bureau-", async (db) => {
+      cityCount = (await db.selectFrom("organization").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n;
+      beilunCount = (await db.selectFrom("organization").select((eb) => eb.fn.countAll<number>().as("n")).where("districtCode", "=", "330206").executeTakeFirstOrThrow()).n;
+    });
     app = await startApp(dataDir);
     browser = await launchChromium(chromiumPath!);
   });

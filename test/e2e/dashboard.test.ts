@@ -4,18 +4,17 @@
 // charts (pixels read back) and updates without a reload; the enterprise's SME self-check shows the measured
 // OEE and networking rate beside its claims, flags the mismatches, and keeps them in the submitted result.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~/db/connection.server";
 import { withTelemetry } from "~/telemetry/schema";
 import { demoProcesses, prepareDemoTelemetry, type DemoTelemetry } from "../../scripts/cli/demo";
-import { seedDemo } from "../../scripts/cli/seed";
 import { DEMO_LINE_ID, DEMO_SME_DRAFT } from "../../scripts/demo/line";
 import { requireService } from "../support/services";
 import { launchChromium, painted, signIn, watchErrors } from "./browser";
+import { seededDemoFolder } from "./demo-folder";
 import { ensureBuild, freePort, ROOT } from "./server";
 
 const chromiumPath = requireService("chromium");
@@ -32,13 +31,11 @@ describe.skipIf(!chromiumPath)("the demo line in a real browser", () => {
   beforeAll(async () => {
     ensureBuild();
     mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), "zhiping-e2e-demo-"));
-    const database = await openDatabase({ dialect: "sqlite", file: join(dataDir, "zhiping.sqlite") });
-    await seedDemo(database.db);
-    const ports = { ingestHttp: await freePort(), opcua: await freePort(), broker: await freePort() };
-    // A day of history keeps the start short; the evidence window is still the last 7 days.
-    telemetry = await prepareDemoTelemetry(database.db, dataDir, ports, "1d");
-    await database.close();
+    dataDir = await seededDemoFolder("zhiping-e2e-demo-", async (db, dir) => {
+      const ports = { ingestHttp: await freePort(), opcua: await freePort(), broker: await freePort() };
+      // A day of history keeps the start short; the evidence window is still the last 7 days.
+      telemetry = await prepareDemoTelemetry(db, dir, ports, "1d");
+    });
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     for (const p of demoProcesses(String(port), "127.0.0.1", telemetry)) {

@@ -11,10 +11,10 @@ import { hashPassword } from "~/auth/password.server";
 import { getFramework } from "~/domain/frameworks.server";
 import { score } from "../../assessments";
 import { addMembership, createUser } from "~/repos/users.server";
-import { seedDemo } from "../../scripts/cli/seed";
 import { DEMO_PASSWORD } from "../../scripts/cli/demo-data";
 import { requireService } from "../support/services";
 import { launchChromium, painted, signIn, watchErrors } from "./browser";
+import { seededDemoFolder } from "./demo-folder";
 import { ensureBuild, ROOT, startApp, type RunningApp } from "./server";
 
 const chromiumPath = requireService("chromium");
@@ -29,14 +29,10 @@ describe.skipIf(!chromiumPath)("Zhiping in a real browser", () => {
   beforeAll(async () => {
     ensureBuild();
     mkdirSync(SHOTS, { recursive: true });
-    const { mkdtempSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    dataDir = mkdtempSync(join(tmpdir(), "zhiping-e2e-"));
-    const database = await openDatabase({ dialect: "sqlite", file: join(dataDir, "zhiping.sqlite") });
-    await seedDemo(database.db);
-    const bId = await createUser(database.db, { email: "b-owner@zhiping.demo", name: "乙企业用户", passwordHash: await hashPassword(DEMO_PASSWORD), role: "member" });
-    await addMembership(database.db, bId, "demoorg02");
-    await database.close();
+    dataDir = await seededDemoFolder("zhiping-e2e-", async (db) => {
+      const bId = await createUser(db, { email: "b-owner@zhiping.demo", name: "乙企业用户", passwordHash: await hashPassword(DEMO_PASSWORD), role: "member" });
+      await addMembership(db, bId, "demoorg02");
+    });
     app = await startApp(dataDir);
     browser = await launchChromium(chromiumPath!);
   });

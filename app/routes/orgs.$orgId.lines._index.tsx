@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { allows, requireOrgAccess, requireUser } from "~/access/access.server";
 import { orgFormAction } from "~/access/org-form.server";
-import { LastData, ProblemList, SourceStates, TextField, type ProblemView } from "~/components/LineParts";
+import { formProblems, LastData, ProblemList, SourceStates, TextField, type ProblemView } from "~/components/LineParts";
 import { getDb } from "~/db/db.server";
 import { formText } from "~/forms";
 import { badRequest } from "~/http.server";
@@ -103,8 +103,9 @@ export default function Lines() {
   const d = useLoaderData<typeof loader>();
   const r = useActionData<typeof action>();
   const { t } = useI18n();
-  const problems = (form: string) => (r && r.form === form ? r.problems : []);
-  const invalid = (form: string, field: string) => problems(form).some((p) => p.field === field);
+  const enterpriseForm = formProblems(r, "enterprise");
+  const lineForm = formProblems(r, "createLine");
+  const importForm = formProblems(r, "import");
   const done = (form: string) => (r && r.form === form && r.done ? <p className="notice ok" role="status">{t(r.done.key, r.done.params)}{r.notes.map((n, i) => <span key={i}> {t(n.key, n.params)}</span>)}</p> : null);
   return (
     <>
@@ -154,10 +155,10 @@ export default function Lines() {
         {d.canWrite ? (
           <Form method="post" className="stack">
             <input type="hidden" name="intent" value="enterprise" />
-            <TextField id="enterpriseKey" name="enterpriseKey" label={t("tm.enterprise.key")} defaultValue={d.enterprise?.enterpriseKey} invalid={invalid("enterprise", "enterpriseKey")} required maxLength={64} />
-            <TextField id="sparkplugGroup" name="sparkplugGroup" label={t("tm.enterprise.group")} defaultValue={d.enterprise?.sparkplugGroup} invalid={invalid("enterprise", "sparkplugGroup")} maxLength={64} />
-            <TextField id="topicRoot" name="topicRoot" label={t("tm.enterprise.root")} defaultValue={d.enterprise?.topicRoot} invalid={invalid("enterprise", "topicRoot")} maxLength={200} />
-            <ProblemList problems={problems("enterprise")} />
+            <TextField id="enterpriseKey" name="enterpriseKey" label={t("tm.enterprise.key")} defaultValue={d.enterprise?.enterpriseKey} invalid={enterpriseForm.invalid("enterpriseKey")} required maxLength={64} />
+            <TextField id="sparkplugGroup" name="sparkplugGroup" label={t("tm.enterprise.group")} defaultValue={d.enterprise?.sparkplugGroup} invalid={enterpriseForm.invalid("sparkplugGroup")} maxLength={64} />
+            <TextField id="topicRoot" name="topicRoot" label={t("tm.enterprise.root")} defaultValue={d.enterprise?.topicRoot} invalid={enterpriseForm.invalid("topicRoot")} maxLength={200} />
+            <ProblemList problems={enterpriseForm.problems} />
             {done("enterprise")}
             <p><button type="submit">{t("tm.save")}</button></p>
           </Form>
@@ -172,16 +173,16 @@ export default function Lines() {
             <h2>{t("tm.lines.new")}</h2>
             <Form method="post" className="stack">
               <input type="hidden" name="intent" value="createLine" />
-              <TextField id="lineKey" name="lineKey" label={t("tm.line.key")} hint={t("tm.line.keyHint")} invalid={invalid("createLine", "lineKey")} required maxLength={64} />
-              <TextField id="lineName" name="name" label={t("tm.line.name")} invalid={invalid("createLine", "name")} required maxLength={100} />
-              <TextField id="shifts" name="shifts" label={t("tm.line.shifts")} hint={t("tm.line.shiftsHint")} defaultValue="day 08:00-20:00, night 20:00-08:00" invalid={invalid("createLine", "shifts")} />
+              <TextField id="lineKey" name="lineKey" label={t("tm.line.key")} hint={t("tm.line.keyHint")} invalid={lineForm.invalid("lineKey")} required maxLength={64} />
+              <TextField id="lineName" name="name" label={t("tm.line.name")} invalid={lineForm.invalid("name")} required maxLength={100} />
+              <TextField id="shifts" name="shifts" label={t("tm.line.shifts")} hint={t("tm.line.shiftsHint")} defaultValue="day 08:00-20:00, night 20:00-08:00" invalid={lineForm.invalid("shifts")} />
               <div className="row">
-                <TextField id="timeZone" name="timeZone" label={t("tm.line.timeZone")} defaultValue="Asia/Shanghai" invalid={invalid("createLine", "timeZone")} />
-                <TextField id="dayStart" name="dayStart" label={t("tm.line.dayStart")} defaultValue="00:00" invalid={invalid("createLine", "dayStart")} />
-                <TextField id="realtimeBucketS" name="realtimeBucketS" label={t("tm.line.bucket")} defaultValue="60" invalid={invalid("createLine", "realtimeBucketS")} />
+                <TextField id="timeZone" name="timeZone" label={t("tm.line.timeZone")} defaultValue="Asia/Shanghai" invalid={lineForm.invalid("timeZone")} />
+                <TextField id="dayStart" name="dayStart" label={t("tm.line.dayStart")} defaultValue="00:00" invalid={lineForm.invalid("dayStart")} />
+                <TextField id="realtimeBucketS" name="realtimeBucketS" label={t("tm.line.bucket")} defaultValue="60" invalid={lineForm.invalid("realtimeBucketS")} />
               </div>
-              <TextField id="sources" name="sources" label={t("tm.line.sources")} hint={t("tm.line.sourcesHint")} invalid={invalid("createLine", "sources")} />
-              <ProblemList problems={problems("createLine")} />
+              <TextField id="sources" name="sources" label={t("tm.line.sources")} hint={t("tm.line.sourcesHint")} invalid={lineForm.invalid("sources")} />
+              <ProblemList problems={lineForm.problems} />
               <p><button type="submit" data-testid="create-line">{t("tm.add")}</button></p>
             </Form>
           </section>
@@ -196,8 +197,8 @@ export default function Lines() {
                 <label htmlFor="file">{t("tm.import.file")}</label>
                 <input id="file" name="file" type="file" accept=".yaml,.yml,text/yaml,text/plain" />
               </div>
-              {problems("import").length ? <p className="error">{t("tm.import.failed")}</p> : null}
-              <ProblemList problems={problems("import")} testId="import-problems" />
+              {importForm.problems.length ? <p className="error">{t("tm.import.failed")}</p> : null}
+              <ProblemList problems={importForm.problems} testId="import-problems" />
               {done("import")}
               <p><button type="submit">{t("tm.import.submit")}</button></p>
             </Form>

@@ -1,6 +1,6 @@
 // The browser side of the end-to-end tests: Chromium as the tests launch it, signing in as a demo user,
 // the page errors a test must see none of, and what chart.js has painted on a canvas.
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { DEMO_PASSWORD } from "../../scripts/cli/demo-data";
 
 /** Headless Chromium without the background traffic and GPU a test machine does not have. */
@@ -17,6 +17,14 @@ export async function signIn(page: Page, appUrl: string, email: string): Promise
   await page.fill("#email", email);
   await page.fill("#password", DEMO_PASSWORD);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("button[type=submit]")]);
+}
+
+/** A page of its own context with JavaScript turned off, signed in: the app as a browser without scripts gets it. */
+export async function signedInWithoutScripts(browser: Browser, appUrl: string, email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, appUrl, email);
+  return { context, page };
 }
 
 /** Uncaught errors and console errors on the page from now on (a test expects the list to stay empty). */

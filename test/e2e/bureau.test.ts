@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireService } from "../support/services";
-import { launchChromium, painted, signIn, watchErrors } from "./browser";
+import { launchChromium, painted, signedInWithoutScripts, signIn, watchErrors } from "./browser";
 import { seededDemoFolder } from "./demo-folder";
 import { ensureBuild, ROOT, startApp, type RunningApp } from "./server";
 
@@ -85,9 +85,7 @@ describe.skipIf(!chromiumPath)("bureau portfolio in a real browser", () => {
   });
 
   it("filters with JavaScript off: a plain GET form and links", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
-    await signIn(page, app.url, "bureau@zhiping.demo");
+    const { context, page } = await signedInWithoutScripts(browser, app.url, "bureau@zhiping.demo");
     await page.goto(`${app.url}/bureau`);
     await page.selectOption("#f-scale", "below");
     await Promise.all([page.waitForURL(/scale=below/), page.click("[data-testid=apply-filters]")]);

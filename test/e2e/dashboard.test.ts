@@ -13,7 +13,7 @@ import { withTelemetry } from "~/telemetry/schema";
 import { demoProcesses, prepareDemoTelemetry, type DemoTelemetry } from "../../scripts/cli/demo";
 import { DEMO_LINE_ID, DEMO_SME_DRAFT } from "../../scripts/demo/line";
 import { requireService } from "../support/services";
-import { launchChromium, painted, signIn, watchErrors } from "./browser";
+import { launchChromium, painted, signedInWithoutScripts, signIn, watchErrors } from "./browser";
 import { seededDemoFolder } from "./demo-folder";
 import { ensureBuild, freePort, ROOT } from "./server";
 
@@ -122,9 +122,7 @@ describe.skipIf(!chromiumPath)("the demo line in a real browser", () => {
   });
 
   it("serves the dashboard without JavaScript as a readable snapshot with a refresh link", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
-    await signIn(page, url, "owner@zhiping.demo");
+    const { context, page } = await signedInWithoutScripts(browser, url, "owner@zhiping.demo");
     await page.goto(`${url}/orgs/${org}/lines/${DEMO_LINE_ID}/dashboard`);
     expect(await page.locator("[data-testid=oee-today-oee]").textContent()).toMatch(/^\d+(\.\d)?%$/);
     expect(await page.locator("[data-testid=machines-table] tbody tr").count()).toBe(5);

@@ -13,7 +13,7 @@ import { score } from "../../assessments";
 import { addMembership, createUser } from "~/repos/users.server";
 import { DEMO_PASSWORD } from "../../scripts/cli/demo-data";
 import { requireService } from "../support/services";
-import { launchChromium, painted, signIn, watchErrors } from "./browser";
+import { launchChromium, painted, signedInWithoutScripts, signIn, watchErrors } from "./browser";
 import { seededDemoFolder } from "./demo-folder";
 import { ensureBuild, ROOT, startApp, type RunningApp } from "./server";
 
@@ -113,9 +113,7 @@ describe.skipIf(!chromiumPath)("Zhiping in a real browser", () => {
   });
 
   it("saves a questionnaire page with JavaScript turned off (plain form post and redirect)", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
-    await signIn(page, app.url, "owner@zhiping.demo");
+    const { context, page } = await signedInWithoutScripts(browser, app.url, "owner@zhiping.demo");
     await page.goto(`${app.url}/assessments/demoorg01ff1/q`);
     const fieldset = page.locator("fieldset.question").first();
     await fieldset.locator("input[type=radio]").first().check();

@@ -27,7 +27,7 @@ export function publicOrigin(request: Request): string {
 /**
  * The client's address, or null when unknown. A custom server may pass it as `context.clientAddress`;
  * behind trusted proxies it is the entry the outermost trusted proxy appended to X-Forwarded-For
- * (entries further left are client-controlled and ignored). remix-serve exposes neither.
+ * (entries further left are client-controlled and ignored). zhiping serve passes it; remix-serve (`remix dev`) does not.
  */
 export function clientAddress(request: Request, context?: unknown): string | null {
   const fromContext = (context as { clientAddress?: unknown } | undefined)?.clientAddress;

@@ -8,6 +8,9 @@ import { replayDeadLetters } from "./core/replay";
 import { createLogger, startIngest } from "./core/service";
 import { SpoolStore, type DeadLetterFilter, type DeadLetterRecord } from "./core/spool-store";
 
+/** A signal this soon after the first one asks for the same graceful stop. */
+const SAME_STOP_REQUEST_MS = 2_000;
+
 const USAGE = `usage:
   zhiping ingest --config ingest.yaml            run until SIGTERM/SIGINT
   zhiping ingest --config ingest.yaml --check    validate the config and exit
@@ -108,13 +111,17 @@ async function run(config: IngestConfig): Promise<number> {
     return 1;
   }
   return new Promise<number>((resolve) => {
-    let signals = 0;
+    let firstSignalAt: number | null = null;
     const onSignal = (signal: NodeJS.Signals) => {
-      signals++;
-      if (signals > 1) {
+      if (firstSignalAt !== null) {
+        // Ctrl+C in a terminal reaches every process of the group, and a supervisor (the demo, systemd)
+        // then asks again: a second signal right after the first is the same request. One that comes
+        // later is an operator who does not want to wait.
+        if (Date.now() - firstSignalAt < SAME_STOP_REQUEST_MS) return;
         logger.warn({ signal }, "second signal: exiting now; the spool keeps what was acknowledged");
         process.exit(130);
       }
+      firstSignalAt = Date.now();
       logger.info({ signal }, "shutting down");
       service.stop().then(
         () => resolve(0),

@@ -1,5 +1,6 @@
 // `zhiping ingest` as an operator meets it: --check, config errors with key paths and no stack trace,
-// a clean stop on SIGTERM with exit code 0.
+// a clean stop on SIGTERM with exit code 0 — also when Ctrl+C and a supervisor's SIGTERM arrive together —
+// and an immediate exit (130) on a second signal that comes later.
 import { afterAll, describe, expect, it } from "vitest";
 import { cli, freePort, runCli, tempDir, until, writeConfig } from "./support";
 
@@ -55,5 +56,20 @@ describe("zhiping ingest (CLI)", () => {
     // Stdout is the JSON log, one object per line, and nothing else.
     const logs = p.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(["ingest started", "shutting down", "stopped"]));
+  });
+
+  it("takes SIGINT and SIGTERM arriving together (Ctrl+C to the group, then a supervisor) as one graceful stop", async () => {
+    const port = await freePort();
+    const file = writeConfig(temp.dir, { dataDir: "together", http: { port }, log: { level: "info" } }, "together.yaml");
+    const p = cli(["--config", file]);
+    p.start();
+    await until("healthz", async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, 100);
+    const exited = new Promise<number | null>((resolve) => p.child!.once("exit", (code) => resolve(code)));
+    p.child!.kill("SIGINT");
+    p.child!.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const logs = p.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(["shutting down", "stopped"]));
+    expect(logs.map((l) => l.msg)).not.toContain("second signal: exiting now; the spool keeps what was acknowledged");
   });
 });

@@ -2,7 +2,7 @@
 // a clean stop on SIGTERM with exit code 0 — also when Ctrl+C and a supervisor's SIGTERM arrive together —
 // and an immediate exit (130) on a second signal that comes later.
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, freePort, runCli, tempDir, until, writeConfig } from "./support";
+import { cli, cliConfig, runCli, startHealthy, tempDir, writeConfig } from "./support";
 
 describe("zhiping ingest (CLI)", () => {
   const temp = tempDir("zp-cli");
@@ -45,11 +45,8 @@ describe("zhiping ingest (CLI)", () => {
   });
 
   it("runs until SIGTERM and exits 0 after a graceful stop", async () => {
-    const port = await freePort();
-    const file = writeConfig(temp.dir, { dataDir: "run", http: { port }, log: { level: "info" } }, "run.yaml");
-    const p = cli(["--config", file]);
-    p.start();
-    await until("healthz", async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, 100);
+    const { file, httpPort: port } = await cliConfig(temp.dir, { dataDir: "run", log: { level: "info" } }, "run.yaml");
+    const p = await startHealthy(cli(["--config", file]), port);
     const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
     expect(health).toMatchObject({ status: "ok", sinks: { embedded: { state: "idle" } }, spool: { state: "ok", points: 0 } });
     expect(await p.stop("SIGTERM")).toBe(0);
@@ -59,11 +56,8 @@ describe("zhiping ingest (CLI)", () => {
   });
 
   it("takes SIGINT and SIGTERM arriving together (Ctrl+C to the group, then a supervisor) as one graceful stop", async () => {
-    const port = await freePort();
-    const file = writeConfig(temp.dir, { dataDir: "together", http: { port }, log: { level: "info" } }, "together.yaml");
-    const p = cli(["--config", file]);
-    p.start();
-    await until("healthz", async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200, 30_000, 100);
+    const { file, httpPort: port } = await cliConfig(temp.dir, { dataDir: "together", log: { level: "info" } }, "together.yaml");
+    const p = await startHealthy(cli(["--config", file]), port);
     const exited = new Promise<number | null>((resolve) => p.child!.once("exit", (code) => resolve(code)));
     p.child!.kill("SIGINT");
     p.child!.kill("SIGTERM");

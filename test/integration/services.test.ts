@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { InfluxDB } from "influx";
 import mqtt from "mqtt";
 import pg from "pg";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../e2e/browser";
 import { requireService, uniqueName } from "../support/services";
 
 const influxUrl = requireService("influx");
@@ -66,10 +66,7 @@ describe.skipIf(!pgUrl)("PostgreSQL", () => {
 
 describe.skipIf(!chromiumPath)("Chromium", () => {
   it("renders a page and runs its script", async () => {
-    const browser = await chromium.launch({
-      executablePath: chromiumPath!,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    const browser = await launchChromium(chromiumPath!); // as the end-to-end tests launch it
     try {
       const page = await browser.newPage();
       await page.setContent(`<p id="x"></p><script>document.getElementById('x').textContent = String(6 * 7)</script>`);

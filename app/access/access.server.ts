@@ -11,7 +11,7 @@
 import { redirect } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import { getSessionUser, type SessionUser } from "../auth/session.server";
-import { isMutating, isOversizedForm, isSameOriginRequest } from "../auth/request.server";
+import { isMutating, isSameOriginRequest, refuseOversizedForm } from "../auth/request.server";
 import { getDb } from "../db/db.server";
 import type { Assessment, DB, Organization, Role } from "../db/schema";
 import { forbidden, notFound } from "../http.server";
@@ -30,7 +30,7 @@ export interface OrgRelation {
 /** The signed-in user; otherwise a redirect to the sign-in page (back here afterwards). */
 export async function requireUser(request: Request): Promise<SessionUser> {
   if (isMutating(request) && !isSameOriginRequest(request)) forbidden();
-  if (isOversizedForm(request)) throw new Response("Payload Too Large", { status: 413 });
+  refuseOversizedForm(request);
   const user = await getSessionUser(request);
   if (!user) {
     const url = new URL(request.url);

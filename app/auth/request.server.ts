@@ -68,10 +68,15 @@ export function isMutating(request: Request): boolean {
 /** Forms posted to the app are small; a larger declared body is refused before it is read (uploads excepted). */
 export const MAX_FORM_BYTES = 1024 * 1024;
 
-export function isOversizedForm(request: Request): boolean {
+function isOversizedForm(request: Request): boolean {
   if (!isMutating(request)) return false;
   const type = request.headers.get("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) return false; // evidence uploads check their own limit
   const length = Number(request.headers.get("content-length") ?? "0");
   return Number.isFinite(length) && length > MAX_FORM_BYTES;
+}
+
+/** Throws 413 for a form declared larger than MAX_FORM_BYTES, before anything reads its body. */
+export function refuseOversizedForm(request: Request): void {
+  if (isOversizedForm(request)) throw new Response("Payload Too Large", { status: 413 });
 }

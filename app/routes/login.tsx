@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { unknownAccountHash, verifyPassword } from "~/auth/password.server";
 import { clearAccountFailures, loginRetryAfter, recordLoginFailure } from "~/auth/rate-limit.server";
-import { clientAddress, isOversizedForm, isSameOriginRequest } from "~/auth/request.server";
+import { clientAddress, isSameOriginRequest, refuseOversizedForm } from "~/auth/request.server";
 import { getSessionUser, safeRedirect, startSession } from "~/auth/session.server";
 import { getDb } from "~/db/db.server";
 import { EMAIL, formText } from "~/forms";
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   if (!isSameOriginRequest(request)) return data({ error: { key: "errors.crossSite" } as Message, email: "" }, { status: 403 });
-  if (isOversizedForm(request)) throw new Response("Payload Too Large", { status: 413 });
+  refuseOversizedForm(request);
   const form = await request.formData();
   const email = formText(form, "email").trim().toLowerCase();
   const password = formText(form, "password");

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/auth/password.server";
-import { isOversizedForm, isSameOriginRequest } from "~/auth/request.server";
+import { isSameOriginRequest, refuseOversizedForm } from "~/auth/request.server";
 import { getSessionUser, startSession } from "~/auth/session.server";
 import { Field } from "~/components/Field";
 import { OrganizationFields } from "~/components/OrganizationFields";
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  if (isOversizedForm(request)) throw new Response("Payload Too Large", { status: 413 });
+  refuseOversizedForm(request);
   const form = await request.formData();
   const values: Record<string, string | string[]> = {};
   for (const name of ["userName", "email", "name", "creditCode", "industryCode", "districtCode", "clusterCode", "aboveScale", "employees", "revenueBand"]) {

@@ -42,31 +42,30 @@ export interface Rejection {
 }
 
 const QUALITIES = new Set(["good", "uncertain", "bad", "stale"]);
-const validTags = new WeakMap<ValidationLimits, WeakSet<object>>();
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /** Null when the point can be written; otherwise the first problem found. */
 export function validatePoint(p: Point, limits: ValidationLimits, now: number): Rejection | null {
   if (p === null || typeof p !== "object") return { reason: "invalid_measurement", detail: "not a point object" };
-  const mProblem = goodNames(limits).measurements.has(p.measurement) ? null : nameProblem(p.measurement, limits.maxNameBytes, "name");
-  if (mProblem) return { reason: "invalid_measurement", detail: `measurement ${show(p.measurement)} ${mProblem}` };
+  const known = knownValid(limits);
+  if (!known.measurements.has(p.measurement)) {
+    const mProblem = nameProblem(p.measurement, limits.maxNameBytes, "name");
+    if (mProblem) return { reason: "invalid_measurement", detail: `measurement ${show(p.measurement)} ${mProblem}` };
+    if (known.measurements.size < KNOWN_NAMES_MAX) known.measurements.add(p.measurement);
+  }
 
   const tags = p.tags;
   if (tags === null || typeof tags !== "object") return { reason: "invalid_tag", detail: "tags must be an object" };
   // A frozen tags object (signalPoint's) cannot change: check it once per set of limits.
-  let checked = validTags.get(limits);
-  if (!checked?.has(tags)) {
+  if (!known.tagSets.has(tags)) {
     for (const key in tags) {
       const kProblem = nameProblem(key, limits.maxNameBytes, "key");
       if (kProblem) return { reason: "invalid_tag", detail: `tag key ${show(key)} ${kProblem}` };
       const vProblem = nameProblem(tags[key], limits.maxNameBytes, "value");
       if (vProblem) return { reason: "invalid_tag", detail: `tag ${key}=${show(tags[key])} ${vProblem}` };
     }
-    if (Object.isFrozen(tags)) {
-      if (!checked) validTags.set(limits, (checked = new WeakSet()));
-      checked.add(tags);
-    }
+    if (Object.isFrozen(tags)) known.tagSets.add(tags);
   }
 
   const fields = p.fields;
@@ -74,11 +73,10 @@ export function validatePoint(p: Point, limits: ValidationLimits, now: number): 
   let count = 0;
   for (const key in fields) {
     count++;
-    const keys = goodNames(limits).fieldKeys;
-    if (!keys.has(key)) {
+    if (!known.fieldKeys.has(key)) {
       const kProblem = nameProblem(key, limits.maxNameBytes, "key");
       if (kProblem) return { reason: "invalid_field_name", detail: `field key ${show(key)} ${kProblem}` };
-      if (keys.size < 10_000) keys.add(key);
+      if (known.fieldKeys.size < KNOWN_NAMES_MAX) known.fieldKeys.add(key);
     }
     if (key in tags) return { reason: "invalid_field_name", detail: `field ${show(key)} has the name of a tag` };
     const v = fields[key];
@@ -107,17 +105,25 @@ export function validatePoint(p: Point, limits: ValidationLimits, now: number): 
     return { reason: "time_out_of_range", detail: `time ${t} (${isoOrRaw(t)}) outside ${new Date(limits.minTime).toISOString()} … now + ${limits.maxFutureMs} ms` };
 
   if (!QUALITIES.has(p.quality)) return { reason: "invalid_quality", detail: `quality ${show(p.quality)}` };
-  const measurements = goodNames(limits).measurements;
-  if (measurements.size < 10_000) measurements.add(p.measurement);
   return null;
 }
 
-/** Measurement names and field keys seen valid under these limits (a few dozen in practice): checked once. */
-const goodNameSets = new WeakMap<ValidationLimits, { measurements: Set<string>; fieldKeys: Set<string> }>();
-function goodNames(limits: ValidationLimits): { measurements: Set<string>; fieldKeys: Set<string> } {
-  let sets = goodNameSets.get(limits);
-  if (!sets) goodNameSets.set(limits, (sets = { measurements: new Set(), fieldKeys: new Set() }));
-  return sets;
+/**
+ * What was already found valid under a set of limits, so it is checked once, not per point: frozen tag sets
+ * (signalPoint's: a frozen object cannot change), measurement names and field keys (a few dozen in practice;
+ * capped, since a source could send ever-new names).
+ */
+interface KnownValid {
+  tagSets: WeakSet<object>;
+  measurements: Set<string>;
+  fieldKeys: Set<string>;
+}
+const KNOWN_NAMES_MAX = 10_000;
+const knownValidByLimits = new WeakMap<ValidationLimits, KnownValid>();
+function knownValid(limits: ValidationLimits): KnownValid {
+  let known = knownValidByLimits.get(limits);
+  if (!known) knownValidByLimits.set(limits, (known = { tagSets: new WeakSet(), measurements: new Set(), fieldKeys: new Set() }));
+  return known;
 }
 
 function show(v: unknown): string {

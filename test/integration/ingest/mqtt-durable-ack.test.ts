@@ -6,10 +6,12 @@ import mqtt, { type IPublishPacket } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DurableAcks } from "../../../ingest/sources/mqtt/durable-ack";
 import type { Ack } from "../../../ingest/core/types";
+import type { TelemetryStore } from "../../../ingest/sinks/embedded/store";
 import { requireService, uniqueName } from "../../support/services";
-import { freePort, OwnMosquitto, publishAll, publisher, startInProcess, tempDir, until } from "./support";
+import { freePort, machineTopics, OwnMosquitto, plantSource, plantState, publishAll, publisher, reading, startInProcess, tempDir, until, untilPlantConnected } from "./support";
 
 const mosquittoAvailable = requireService("mqtt"); // the binary comes with the test services
+const T0 = Date.UTC(2025, 5, 15);
 const tick = () => new Promise<void>((resolve) => process.nextTick(resolve));
 
 describe.skipIf(!mosquittoAvailable)("QoS 1 acknowledgement after durability (own Mosquitto)", () => {
@@ -111,35 +113,25 @@ describe.skipIf(!mosquittoAvailable)("QoS 1 acknowledgement after durability (ow
     const service = await startInProcess(dir.dir, {
       dataDir: dir.dir,
       http: { enabled: false },
-      sources: [
-        {
-          type: "mqtt",
-          name: "plant",
-          url: broker.url,
-          clientId: uniqueName("ingest"),
-          reconnectInitial: "100ms",
-          reconnectMax: "500ms",
-          subscriptions: [{ topic: `${prefix}/#`, json: { timestamp: { path: "t", format: "unix_ms" }, fields: [{ path: "v", type: "float" }] } }],
-        },
-      ],
+      sources: [{ ...plantSource(broker.url, `${prefix}/#`), reconnectInitial: "100ms", reconnectMax: "500ms" }],
       sinks: [{ type: "embedded", flushInterval: "50ms" }],
-      registry: { conventions: [{ source: "mqtt", match: `${prefix}/{machine}`, enterprise: "e", line: "l" }] },
+      registry: machineTopics(`${prefix}/{machine}`),
     });
-    const stored = () => service.store.db.prepare("SELECT 1").get() && (service.sinks[0] as any).store.query({ measurement: "gauge" }).length;
+    const stored = () => (service.sinks[0] as unknown as { store: TelemetryStore }).store.query({ measurement: "gauge" }).length;
     try {
-      await until("connected", () => (service.health().sources as any).plant.state === "connected");
+      await untilPlantConnected(service);
       const pub1 = await publisher(broker.url, uniqueName("pub"));
-      await publishAll(pub1, [[`${prefix}/m1`, JSON.stringify({ t: 1_750_000_000_000, v: 1 })]]);
+      await publishAll(pub1, [[`${prefix}/m1`, reading(T0, 1)]]);
       await until("first point stored", () => stored() === 1);
       await pub1.endAsync();
 
       await broker.stop(); // persistence false: the broker forgets our session and subscription
-      await until("source saw the loss", () => (service.health().sources as any).plant.state !== "connected");
+      await until("source saw the loss", () => plantState(service) !== "connected");
       await broker.start();
-      await until("reconnected", () => (service.health().sources as any).plant.state === "connected", 10_000);
+      await until("reconnected", () => plantState(service) === "connected", 10_000);
 
       const pub2 = await publisher(broker.url, uniqueName("pub"));
-      await publishAll(pub2, [[`${prefix}/m1`, JSON.stringify({ t: 1_750_000_001_000, v: 2 })]]);
+      await publishAll(pub2, [[`${prefix}/m1`, reading(T0, 2)]]);
       await until("second point stored after the restart", () => stored() === 2);
       await pub2.endAsync();
     } finally {

@@ -81,23 +81,25 @@ export interface OrgAccess {
   relation: OrgRelation;
 }
 
-// The relation of one user to one organisation, looked up once per user object (one per request, as
-// getSessionUser memoises per request): the layout and page loaders of a document request share it.
+// Lookups made once per user object, which is one per request (getSessionUser memoises per request): the
+// layout and page loaders of a document request share them.
+function oncePerRequest<T>(cache: WeakMap<SessionUser, Map<string, Promise<T>>>, user: SessionUser, id: string, load: () => Promise<T>): Promise<T> {
+  let byId = cache.get(user);
+  if (!byId) cache.set(user, (byId = new Map()));
+  let found = byId.get(id);
+  if (!found) byId.set(id, (found = load()));
+  return found;
+}
+
 const relations = new WeakMap<SessionUser, Map<string, Promise<OrgAccess | null>>>();
 
+/** The organisation and the user's relation to it. */
 function orgAndRelation(user: SessionUser, organizationId: string): Promise<OrgAccess | null> {
-  let byOrg = relations.get(user);
-  if (!byOrg) relations.set(user, (byOrg = new Map()));
-  let found = byOrg.get(organizationId);
-  if (!found) {
-    found = (async () => {
-      const db = await getDb();
-      const org = await db.selectFrom("organization").selectAll().where("id", "=", organizationId).executeTakeFirst();
-      return org ? { org, relation: await relationTo(db, user, org) } : null;
-    })();
-    byOrg.set(organizationId, found);
-  }
-  return found;
+  return oncePerRequest(relations, user, organizationId, async () => {
+    const db = await getDb();
+    const org = await db.selectFrom("organization").selectAll().where("id", "=", organizationId).executeTakeFirst();
+    return org ? { org, relation: await relationTo(db, user, org) } : null;
+  });
 }
 
 export async function requireOrgAccess(user: SessionUser, organizationId: string | undefined, mode: OrgMode): Promise<OrgAccess> {
@@ -119,15 +121,9 @@ const assessments = new WeakMap<SessionUser, Map<string, Promise<Assessment | un
 /** The assessment and its organisation, checked like the organisation itself. */
 export async function requireAssessmentAccess(user: SessionUser, assessmentId: string | undefined, mode: OrgMode): Promise<AssessmentAccess> {
   if (!assessmentId) notFound();
-  // Read once per request (layout and page loaders both ask), like the organisation relation above.
-  let byId = assessments.get(user);
-  if (!byId) assessments.set(user, (byId = new Map()));
-  let pending = byId.get(assessmentId);
-  if (!pending) {
-    pending = getDb().then((db) => db.selectFrom("assessment").selectAll().where("id", "=", assessmentId).executeTakeFirst());
-    byId.set(assessmentId, pending);
-  }
-  const assessment = await pending;
+  const assessment = await oncePerRequest(assessments, user, assessmentId, () =>
+    getDb().then((db) => db.selectFrom("assessment").selectAll().where("id", "=", assessmentId).executeTakeFirst()),
+  );
   if (!assessment) notFound();
   const access = await requireOrgAccess(user, assessment.organizationId, mode);
   return { ...access, assessment };

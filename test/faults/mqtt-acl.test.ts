@@ -11,8 +11,7 @@ import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../ingest/core/service";
-import type { TelemetryStore } from "../../ingest/sinks/embedded/store";
-import { freePort, OwnMosquitto, reading, readingJson, startInProcess, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
+import { embeddedStore, freePort, OwnMosquitto, reading, readingJson, startInProcess, tempDir, until, untilPlantConnected } from "../integration/ingest/support";
 import { requireService, uniqueName } from "../support/services";
 import { count, printFigures } from "./figures";
 
@@ -75,7 +74,7 @@ describe.skipIf(!available)("MQTT username/password and ACL (own Mosquitto)", ()
       registry: { conventions: [{ source: "mqtt", match: "factory/{enterprise}/{machine}/telemetry", line: "l", signal: "v" }] },
     });
     await untilPlantConnected(service);
-    const store = (service.sinks[0] as unknown as { store: TelemetryStore }).store;
+    const store = embeddedStore(service);
 
     // Someone allowed to read everything, to show the foreign traffic does exist on the broker.
     const auditor = await connect("auditor");

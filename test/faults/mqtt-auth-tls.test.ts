@@ -8,7 +8,7 @@ import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../ingest/core/service";
 import { requireService, uniqueName } from "../support/services";
-import { freePort, machineTopics, OwnMosquitto, readingJson, startInProcess, tempDir, until } from "../integration/ingest/support";
+import { embeddedStore, freePort, machineTopics, OwnMosquitto, readingJson, startInProcess, tempDir, until } from "../integration/ingest/support";
 import { printFigures } from "./figures";
 
 const available = requireService("mqtt");
@@ -68,7 +68,7 @@ describe.skipIf(!available)("MQTT with TLS and username/password (own Mosquitto)
     const pub = await mqtt.connectAsync(`mqtts://127.0.0.1:${port}`, { username: "ingest", password: "s3cret", ca: readFileSync(join(temp.dir, "ca.pem")), protocolVersion: 5 });
     await pub.publishAsync("secure/m1", JSON.stringify({ ts: 1_750_000_000_000, v: 7.25 }), { qos: 1 });
     await pub.endAsync();
-    const store = (service.sinks[0] as any).store;
+    const store = embeddedStore(service);
     await until("stored", () => store.query({ measurement: "gauge" }).length === 1);
     expect(store.query({ measurement: "gauge" })[0]).toMatchObject({ time: 1_750_000_000_000, fields: { value: 7.25 }, tags: { machine: "m1" } });
     printFigures("MQTT over TLS with username/password", "right CA and credentials: connected, 1 of 1 reading stored");

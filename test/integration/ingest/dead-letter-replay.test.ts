@@ -3,9 +3,8 @@
 // pipeline, the next start writes them, and nothing is left — or doubled.
 import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../../ingest/core/service";
-import { TelemetryStore } from "../../../ingest/sinks/embedded/store";
 import { requireService, uniqueName } from "../../support/services";
-import { publishAll, publisher, runCli, startInProcess, tempDir, until, untilPlantConnected, writeConfig } from "./support";
+import { embeddedStore, publishAll, publisher, runCli, startInProcess, tempDir, until, untilPlantConnected, writeConfig } from "./support";
 
 const mqttUrl = requireService("mqtt");
 
@@ -70,7 +69,7 @@ describe.skipIf(!mqttUrl)("dead-letter replay through the CLI", () => {
 
     // The next start writes what the replay spooled.
     service = await startInProcess(temp.dir, { ...base({ conventions: [{ source: "mqtt", match: `${prefix}/{line}/{machine}`, enterprise: "e" }] }, "1d"), sources: [] });
-    const store = (service.sinks[0] as unknown as { store: TelemetryStore }).store;
+    const store = embeddedStore(service);
     await until("all points stored", () => store.query().length === 8);
     const rows = store.query().map((r) => `${r.tags.line}/${r.tags.machine}/${r.tags.signal}@${r.time - now}=${r.fields.value}`).sort();
     expect(rows).toEqual(

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../../ingest/core/service";
 import { requireService, uniqueName } from "../../support/services";
-import { machineTopics, metricValue, publishAll, plantSource, publisher, runCli, startInProcess, tempDir, until, untilPlantConnected, writeConfig } from "./support";
+import { embeddedStore, machineTopics, metricValue, publishAll, plantSource, publisher, runCli, startInProcess, tempDir, until, untilPlantConnected, writeConfig } from "./support";
 
 const mqttUrl = requireService("mqtt");
 const T0 = Date.UTC(2025, 7, 1);
@@ -62,7 +62,7 @@ describe.skipIf(!mqttUrl)("malformed payloads", () => {
     // Every poison message was acknowledged: a good one goes straight through.
     await publishAll(pub, [[`${prefix}/m1`, JSON.stringify({ ts: T0, v: 42.5 })]]);
     await pub.endAsync();
-    const store = (service.sinks[0] as any).store;
+    const store = embeddedStore(service);
     await until("the good message stored", () => store.query({ measurement: "gauge" }).length === 1);
     expect(store.query({ measurement: "gauge" })[0]).toMatchObject({ time: T0, fields: { value: 42.5, quality: "good" }, tags: { machine: "m1" } });
 

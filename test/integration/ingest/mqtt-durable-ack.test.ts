@@ -6,9 +6,8 @@ import mqtt, { type IPublishPacket } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DurableAcks } from "../../../ingest/sources/mqtt/durable-ack";
 import type { Ack } from "../../../ingest/core/types";
-import type { TelemetryStore } from "../../../ingest/sinks/embedded/store";
 import { requireService, uniqueName } from "../../support/services";
-import { freePort, machineTopics, OwnMosquitto, plantSource, plantState, publishAll, publisher, reading, startInProcess, tempDir, until, untilPlantConnected } from "./support";
+import { embeddedStore, freePort, machineTopics, OwnMosquitto, plantSource, plantState, publishAll, publisher, reading, startInProcess, tempDir, until, untilPlantConnected } from "./support";
 
 const mosquittoAvailable = requireService("mqtt"); // the binary comes with the test services
 const T0 = Date.UTC(2025, 5, 15);
@@ -117,7 +116,7 @@ describe.skipIf(!mosquittoAvailable)("QoS 1 acknowledgement after durability (ow
       sinks: [{ type: "embedded", flushInterval: "50ms" }],
       registry: machineTopics(`${prefix}/{machine}`),
     });
-    const stored = () => (service.sinks[0] as unknown as { store: TelemetryStore }).store.query({ measurement: "gauge" }).length;
+    const stored = () => embeddedStore(service).query({ measurement: "gauge" }).length;
     try {
       await untilPlantConnected(service);
       const pub1 = await publisher(broker.url, uniqueName("pub"));

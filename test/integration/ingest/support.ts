@@ -10,6 +10,8 @@ import mqtt, { type MqttClient } from "mqtt";
 import YAML from "yaml";
 import { parseConfig } from "../../../ingest/core/config";
 import { startIngest, type IngestService } from "../../../ingest/core/service";
+import { EmbeddedSink } from "../../../ingest/sinks/embedded";
+import type { TelemetryStore } from "../../../ingest/sinks/embedded/store";
 import pino from "pino";
 import { uniqueName } from "../../support/services";
 
@@ -37,6 +39,13 @@ export async function startInProcess(dir: string, config: unknown): Promise<Inge
   const file = writeConfig(dir, config);
   const parsed = parseConfig(YAML.stringify(config), { file, configDir: dir });
   return startIngest(parsed, { logger: pino({ level: process.env.ZP_TEST_LOG ?? "silent" }) });
+}
+
+/** The store of the service's first sink, an embedded one: what the ingest wrote, read back without InfluxDB. */
+export function embeddedStore(service: IngestService): TelemetryStore {
+  const sink = service.sinks[0];
+  if (!(sink instanceof EmbeddedSink)) throw new Error(`the first sink is ${sink?.name ?? "missing"}, not an embedded one`);
+  return sink.store;
 }
 
 export function portOpen(port: number): Promise<boolean> {

@@ -195,10 +195,6 @@ export class SpoolStore {
     return blob;
   }
 
-  readChunk(id: number): Point[] {
-    return decodePoints(this.readChunkBlob(id));
-  }
-
   /** Make the configured sinks the ones whose cursors hold chunks back; new sinks start at the oldest chunk. */
   setSinks(names: readonly string[]): void {
     this.db.transaction(() => {

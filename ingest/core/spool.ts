@@ -7,7 +7,7 @@
 // point objects then die young, and what waits for the commit and sits in the cache is bytes off the heap.
 import type { Logger } from "pino";
 import type { IngestMetrics } from "./metrics";
-import { ChunkBuilder, chunkLines, decodePoints } from "./point-codec";
+import { ChunkBuilder } from "./point-codec";
 import type { ChunkInfo, EncodedChunk, NewDeadLetter, SpoolStore } from "./spool-store";
 import type { Ack, Point } from "./types";
 
@@ -190,15 +190,6 @@ export class Spool {
   /** A committed chunk's stored bytes, from memory while cached. */
   blob(chunk: ChunkInfo): Buffer {
     return this.cache.get(chunk.id)?.blob ?? this.store.readChunkBlob(chunk.id);
-  }
-
-  /** A committed chunk's points as line protocol (each line ending in a newline). */
-  lines(chunk: ChunkInfo): Buffer {
-    return chunkLines(this.blob(chunk));
-  }
-
-  points(chunk: ChunkInfo): Point[] {
-    return decodePoints(this.blob(chunk));
   }
 
   /** A sink wrote everything up to `upToId`; `rejected` points become dead letters in the same transaction. */

@@ -15,12 +15,11 @@
 //
 //   npx remix build && npx tsx bench/portfolio.ts [--enterprises 100000] [--users 20] [--think 2000]
 //                                                 [--clients 8] [--requests 600] [--workers 1,2] [--keep]
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCookie } from "@remix-run/node";
 import SQLite from "better-sqlite3";
 import { CamelCasePlugin, Kysely, SqliteDialect, type LogEvent } from "kysely";
 import type { AssessmentResult } from "../assessments/types";
@@ -32,11 +31,12 @@ import { syncStandings } from "../app/bureau/standing.server";
 import { openDatabase } from "../app/db/connection.server";
 import type { DB } from "../app/db/schema";
 import { getFramework } from "../app/domain/frameworks.server";
-import { CLUSTERS, DISTRICTS, FLAGS, INDUSTRIES, REVENUE_BANDS } from "../app/domain/reference-data";
+import { CLUSTERS, DISTRICTS, INDUSTRIES } from "../app/domain/reference-data";
 import { flattenNodes } from "../app/repos/results.server";
 import { answersAtLevel, prng } from "../scripts/cli/demo-answers";
 import { ladderAnswersAtRung } from "../scripts/cli/demo-bureau";
 import { ensureBuild, startApp } from "../test/e2e/server";
+import { daysBefore, enterpriseWriter, openBulk, sessionWriter } from "./bulk-seed";
 import { LoadGenerator } from "./load/client";
 import { compareServers, workerCounts, type Server } from "./load/compare";
 import type { LoadRequest } from "./load/protocol";
@@ -70,7 +70,6 @@ function pooled(result: AssessmentResult, cloud: string | null): Pooled {
 
 async function seed(file: string) {
   const started = performance.now();
-  await (await openDatabase({ dialect: "sqlite", file })).close(); // schema, reference data, migration 0003
   const sme = getFramework("sme-digital-2024")!;
   const cmmm = getFramework("cmmm")!;
   const ladder = getFramework("future-factory")!;
@@ -83,16 +82,12 @@ async function seed(file: string) {
   const rungs = [0, 0, 0, 1, 1, 1, 1, 2, 2, 3];
   const ladderPool = Array.from({ length: 40 }, (_, i) => pooled(ladderAnswersAtRung(ladder, rungs[i % rungs.length], 4000 + i, 1 + (i % 4), i % 3 === 0).result, null));
 
-  const db = new SQLite(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = OFF");
+  const db = await openBulk(file); // schema, reference data, migration 0003
   const rnd = prng(17);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const now = Date.now();
-  const iso = (daysAgo: number) => new Date(now - daysAgo * 86_400_000).toISOString();
-  const insOrg = db.prepare(`insert into organization (id, name, credit_code, industry_code, industry_division, industry_type, district_code, region_code,
-    cluster_code, above_scale, employees, revenue_band, created_at, updated_at) values (?, ?, null, ?, ?, ?, ?, '330200', ?, ?, ?, ?, ?, ?)`);
-  const insFlag = db.prepare("insert into organization_flag (organization_id, flag) values (?, ?)");
+  const iso = daysBefore(now);
+  const writeEnterprise = enterpriseWriter(db, rnd, iso(900));
   const insAssessment = db.prepare(`insert into assessment (id, organization_id, framework_id, framework_version, industry_type, status, created_by, created_at,
     updated_at, submitted_at) values (?, ?, ?, ?, ?, 'submitted', 'benchuser', ?, ?, ?)`);
   const insAnswer = db.prepare("insert into answer (assessment_id, question_id, value, updated_by, updated_at) values (?, 'cloud-systems', ?, 'benchuser', ?)");
@@ -100,7 +95,6 @@ async function seed(file: string) {
     total_score, total_max, completeness, scored_at, result_json) values (?, ?, ?, 'self', 0, ?, ?, ?, ?, ?, ?, 1, ?, ?)`);
   const insNode = db.prepare("insert into result_node (result_id, node_id, parent_id, kind, depth, score, max, ratio) values (?, ?, ?, ?, ?, ?, ?, ?)");
   const insUser = db.prepare("insert into user (id, email, name, password_hash, role, region_code, created_at) values (?, ?, ?, 'scrypt$1$1$1$AA$AA', 'bureau_admin', ?, ?)");
-  const insSession = db.prepare("insert into session (id_hash, user_id, created_at, expires_at) values (?, ?, ?, ?)");
 
   let assessments = 0;
   const smeResults: string[] = [];
@@ -119,11 +113,7 @@ async function seed(file: string) {
   for (let start = 0; start < ENTERPRISES; start += BATCH) {
     db.transaction(() => {
       for (let i = start; i < Math.min(ENTERPRISES, start + BATCH); i++) {
-        const id = `org${String(i).padStart(6, "0")}`;
-        const industry = pick(INDUSTRIES);
-        insOrg.run(id, `宁波压测企业${i}有限公司`, `${industry.code}${String(10 + Math.floor(rnd() * 90))}`, industry.code, industry.industryType, pick(DISTRICTS).code,
-          rnd() < 0.8 ? pick(CLUSTERS).code : null, rnd() < 0.4 ? 1 : 0, 10 + Math.floor(rnd() * 2000), pick(REVENUE_BANDS).code, iso(900), iso(900));
-        if (rnd() < 0.3) insFlag.run(id, pick(FLAGS).code);
+        const id = writeEnterprise(i);
         if (rnd() < 0.6) {
           const first = assess(id, sme.id, sme.version, pick(smePool), 60 + Math.floor(rnd() * 840), i < FULL_JSON);
           if (i < FULL_JSON) smeResults.push(first);
@@ -137,13 +127,11 @@ async function seed(file: string) {
       }
     })();
   }
-  const cookie = createCookie("zp_session", { httpOnly: true, sameSite: "lax", path: "/", secrets: [SECRET] });
+  const signIn = sessionWriter(db, SECRET, now);
   const sessions: Record<string, string> = {};
   for (const [userId, region] of [["benchcity", "330200"], ["benchbeilun", "330206"]] as const) {
     insUser.run(userId, `${userId}@bench.test`, userId, region, iso(1));
-    const sid = randomBytes(32).toString("base64url");
-    insSession.run(createHash("sha256").update(sid).digest("hex"), userId, iso(0), new Date(now + 86_400_000).toISOString());
-    sessions[userId] = (await cookie.serialize(sid)).split(";")[0];
+    sessions[userId] = await signIn(userId);
   }
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();

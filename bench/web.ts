@@ -14,21 +14,18 @@
 //
 //   npx remix build && npx tsx bench/web.ts [--enterprises 10000] [--assessments 50000] [--clients 50]
 //                                           [--requests 1500] [--think 1000] [--workers 1,2] [--keep] [--cpu-prof]
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCookie } from "@remix-run/node";
-import SQLite from "better-sqlite3";
 import type { Framework } from "../assessments";
 import type { AssessmentResult } from "../assessments/types";
-import { openDatabase } from "../app/db/connection.server";
-import { CLUSTERS, DISTRICTS, FLAGS, INDUSTRIES, REVENUE_BANDS } from "../app/domain/reference-data";
 import { getFramework } from "../app/domain/frameworks.server";
 import { questionnairePages } from "../app/domain/questionnaire-view.server";
 import { flattenNodes } from "../app/repos/results.server";
 import { answersAtLevel, prng } from "../scripts/cli/demo-answers";
 import { ensureBuild, startApp } from "../test/e2e/server";
+import { daysBefore, enterpriseWriter, openBulk, sessionWriter } from "./bulk-seed";
 import { LoadGenerator } from "./load/client";
 import { compareServers, workerCounts, type Row, type Server } from "./load/compare";
 import type { LoadRequest } from "./load/protocol";
@@ -67,25 +64,18 @@ function pool(fw: Framework, size: number): Pooled[] {
 
 async function seed(file: string): Promise<{ sessions: Array<{ cookie: string; sme: string[]; submitted: string[] }>; seconds: number }> {
   const started = performance.now();
-  await (await openDatabase({ dialect: "sqlite", file })).close(); // schema and reference data
   const sme = getFramework("sme-digital-2024")!;
   const cmmm = getFramework("cmmm")!;
   const smePool = pool(sme, 120);
   const cmmmPool = pool(cmmm, 40);
-  const db = new SQLite(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = OFF");
+  const db = await openBulk(file);
   const rnd = prng(7);
-  const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const now = Date.now();
-  const iso = (daysAgo: number) => new Date(now - daysAgo * 86_400_000).toISOString();
+  const iso = daysBefore(now);
+  const writeEnterprise = enterpriseWriter(db, rnd, iso(900));
 
-  const insOrg = db.prepare(`insert into organization (id, name, credit_code, industry_code, industry_division, industry_type, district_code, region_code,
-    cluster_code, above_scale, employees, revenue_band, created_at, updated_at) values (?, ?, null, ?, ?, ?, ?, '330200', ?, ?, ?, ?, ?, ?)`);
-  const insFlag = db.prepare("insert into organization_flag (organization_id, flag) values (?, ?)");
   const insUser = db.prepare("insert into user (id, email, name, password_hash, role, region_code, created_at) values (?, ?, ?, 'scrypt$1$1$1$AA$AA', 'member', null, ?)");
   const insMember = db.prepare("insert into membership (user_id, organization_id, created_at) values (?, ?, ?)");
-  const insSession = db.prepare("insert into session (id_hash, user_id, created_at, expires_at) values (?, ?, ?, ?)");
   const insAssessment = db.prepare(`insert into assessment (id, organization_id, framework_id, framework_version, industry_type, status, created_by, created_at,
     updated_at, submitted_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insAnswer = db.prepare("insert into answer (assessment_id, question_id, value, updated_by, updated_at) values (?, ?, ?, ?, ?)");
@@ -97,11 +87,7 @@ async function seed(file: string): Promise<{ sessions: Array<{ cookie: string; s
   const users: string[] = [];
   db.transaction(() => {
     for (let i = 0; i < ENTERPRISES; i++) {
-      const id = `org${String(i).padStart(6, "0")}`;
-      const industry = pick(INDUSTRIES);
-      insOrg.run(id, `宁波压测企业${i}有限公司`, `${industry.code}${String(10 + Math.floor(rnd() * 90))}`, industry.code, industry.industryType, pick(DISTRICTS).code,
-        rnd() < 0.8 ? pick(CLUSTERS).code : null, rnd() < 0.4 ? 1 : 0, 10 + Math.floor(rnd() * 2000), pick(REVENUE_BANDS).code, iso(900), iso(900));
-      if (rnd() < 0.3) insFlag.run(id, pick(FLAGS).code);
+      const id = writeEnterprise(i);
       orgIds.push(id);
       const userId = `user${String(i).padStart(6, "0")}`;
       insUser.run(userId, `${userId}@bench.test`, `压测用户${i}`, iso(900));
@@ -139,13 +125,12 @@ async function seed(file: string): Promise<{ sessions: Array<{ cookie: string; s
     })();
   }
 
-  const cookie = createCookie("zp_session", { httpOnly: true, sameSite: "lax", path: "/", secrets: [SECRET] });
+  const signIn = sessionWriter(db, SECRET, now);
   const sessions: Array<{ cookie: string; sme: string[]; submitted: string[] }> = [];
   for (let i = 0; i < SIGNED_IN; i++) {
-    const sid = randomBytes(32).toString("base64url");
-    insSession.run(createHash("sha256").update(sid).digest("hex"), users[i], iso(0), new Date(now + 86_400_000).toISOString());
+    const cookie = await signIn(users[i]);
     const own = perOrg.get(orgIds[i]);
-    if (own && own.sme.length && own.submitted.length) sessions.push({ cookie: (await cookie.serialize(sid)).split(";")[0], ...own });
+    if (own && own.sme.length && own.submitted.length) sessions.push({ cookie, ...own });
   }
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.exec("analyze");

@@ -31,7 +31,8 @@ function sessionCookie(): Cookie {
   return cookie;
 }
 
-function hashId(id: string): string {
+/** What the session table keeps of a session id (the benches' bulk seeding writes sessions the same way). */
+export function sessionIdHash(id: string): string {
   return createHash("sha256").update(id).digest("hex");
 }
 
@@ -62,7 +63,7 @@ async function lookUpSessionUser(request: Request): Promise<SessionUser | null> 
     .selectFrom("session")
     .innerJoin("user", "user.id", "session.userId")
     .select(["user.id", "user.email", "user.name", "user.role", "user.regionCode", "session.expiresAt"])
-    .where("session.idHash", "=", hashId(id))
+    .where("session.idHash", "=", sessionIdHash(id))
     .executeTakeFirst();
   if (!row || row.expiresAt <= nowIso()) return null;
   return { id: row.id, email: row.email, name: row.name, role: row.role, regionCode: row.regionCode };
@@ -76,7 +77,7 @@ export async function startSession(request: Request, userId: string, redirectTo:
   await db
     .insertInto("session")
     .values({
-      idHash: hashId(id),
+      idHash: sessionIdHash(id),
       userId,
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + SESSION_MS).toISOString(),
@@ -93,7 +94,7 @@ export async function endSession(request: Request, redirectTo: string): Promise<
   const id = await sessionIdOf(request);
   if (id) {
     const db = await getDb();
-    await db.deleteFrom("session").where("idHash", "=", hashId(id)).execute();
+    await db.deleteFrom("session").where("idHash", "=", sessionIdHash(id)).execute();
   }
   return redirect(redirectTo, {
     headers: { "Set-Cookie": await sessionCookie().serialize("", { maxAge: 0, secure: isHttps(request) }) },

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { IngestService } from "../../../ingest/core/service";
 import { requireService, uniqueName } from "../../support/services";
-import { dropDatabase, influxCount, influxQuery, metricValue, publishAll, publisher, startInProcess, tempDir, until } from "./support";
+import { dropDatabase, influxCount, influxQuery, metricValue, publishAll, publisher, startInProcess, tempDir, until, untilPlantConnected } from "./support";
 
 const influxUrl = requireService("influx");
 const mqttUrl = requireService("mqtt");
@@ -52,7 +52,7 @@ describe.skipIf(!influxUrl || !mqttUrl)("MQTT JSON → InfluxDB", () => {
     const temp = tempDir("zp-json");
     const service = await startInProcess(temp.dir, config(temp.dir, prefix, database, uniqueName("ingest"), `${prefix}/+/+/+/telemetry`));
     cleanups.push(() => temp.remove(), () => dropDatabase(influxUrl!, database), () => service.stop());
-    await until("source connected", () => service.health().sources && (service.health().sources as any).plant?.state === "connected");
+    await untilPlantConnected(service);
 
     const machines = ["cnc-01", "cnc-02", "一号压机"];
     const perMachine = 200;
@@ -113,7 +113,7 @@ describe.skipIf(!influxUrl || !mqttUrl)("MQTT JSON → InfluxDB", () => {
       cleanups.push(() => temp.remove(), () => service.stop());
     }
     cleanups.push(() => dropDatabase(influxUrl!, database));
-    for (const s of services) await until("worker connected", () => (s.health().sources as any).plant?.state === "connected");
+    for (const s of services) await untilPlantConnected(s);
 
     const n = 1000;
     const messages: Array<[string, string]> = Array.from({ length: n }, (_, i) => [

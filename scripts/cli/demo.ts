@@ -14,6 +14,7 @@ import { getEnterprise, listLines } from "../../app/telemetry/lines.server";
 import { registryConfigOf } from "../../app/telemetry/registry-yaml.server";
 import { DEMO_ENTERPRISES, DEMO_PASSWORD, DEMO_USERS, demoOrganizationId } from "./demo-data";
 import { DEMO_LINE_ID, DEMO_SME_DRAFT, demoIngestConfig } from "../demo/line";
+import { integer } from "../server/config";
 import { seedDemo } from "./seed";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -74,18 +75,11 @@ export interface DemoPorts {
   broker: number;
 }
 
-function portFrom(env: string | undefined, fallback: number, name: string): number {
-  if (env === undefined || env.trim() === "") return fallback;
-  const n = Number(env);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port number (1–65535), got "${env}"`);
-  return n;
-}
-
 export function demoPortsFromEnv(env: NodeJS.ProcessEnv = process.env): DemoPorts {
   return {
-    ingestHttp: portFrom(env.ZHIPING_DEMO_INGEST_PORT, 9464, "ZHIPING_DEMO_INGEST_PORT"),
-    opcua: portFrom(env.ZHIPING_DEMO_OPCUA_PORT, 4840, "ZHIPING_DEMO_OPCUA_PORT"),
-    broker: portFrom(env.ZHIPING_DEMO_MQTT_PORT, 11883, "ZHIPING_DEMO_MQTT_PORT"),
+    ingestHttp: integer(env, "ZHIPING_DEMO_INGEST_PORT", 9464, 1, 65_535, "a port number"),
+    opcua: integer(env, "ZHIPING_DEMO_OPCUA_PORT", 4840, 1, 65_535, "a port number"),
+    broker: integer(env, "ZHIPING_DEMO_MQTT_PORT", 11883, 1, 65_535, "a port number"),
   };
 }
 

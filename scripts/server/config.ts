@@ -21,7 +21,8 @@ export class ServerConfigError extends Error {}
 export const MAX_WORKERS = 64;
 const DEFAULTS = { host: "127.0.0.1", port: 3000, shutdownMs: 5_000, maxRestarts: 5, restartWindowMs: 60_000 };
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, what: string): number {
+/** An integer setting from the environment, `fallback` when unset; anything else fails naming the variable. */
+export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, what: string): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);

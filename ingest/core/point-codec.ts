@@ -81,7 +81,7 @@ export class ChunkBuilder {
 /** Format 3: a spool chunk of valid points (validate.ts), in one go. */
 export function encodeChunk(points: readonly Point[]): Buffer {
   const b = new ChunkBuilder();
-  for (let i = 0; i < points.length; i++) b.add(points[i]);
+  b.addRange(points, 0, points.length);
   return b.finish();
 }
 
@@ -195,9 +195,7 @@ function headerEnd(buf: Uint8Array): number {
 export function chunkLines(buf: Buffer): Buffer {
   const end = headerEnd(buf);
   if (end >= 0) return buf.subarray(end + 1);
-  const b = new ChunkBuilder();
-  for (const p of decodePoints(buf)) b.add(p);
-  const encoded = b.finish();
+  const encoded = encodeChunk(decodePoints(buf));
   return encoded.subarray(headerEnd(encoded) + 1);
 }
 

@@ -21,6 +21,8 @@ export interface AuditState {
   auditedResult: AssessmentResult | null;
   /** What the lines measured when the self-assessment was scored (applied to audited answers too). */
   measurement: MeasurementSnapshot | null;
+  /** The stored self result (null before submission), with the measured evidence it was scored with. */
+  storedSelf: AssessmentResult | null;
 }
 
 export async function auditState(db: Kysely<DB>, assessment: Assessment, framework: Framework, version?: number): Promise<AuditState> {
@@ -28,11 +30,12 @@ export async function auditState(db: Kysely<DB>, assessment: Assessment, framewo
   const self = await getAnswers(db, assessment.id);
   const decisions = audit ? await auditDecisions(db, audit.id) : new Map();
   const audited = auditedAnswers(self, decisions);
-  const measurement = (await storedSnapshot(db, assessment.id))?.snapshot ?? null;
+  const stored = await storedSnapshot(db, assessment.id);
+  const measurement = stored?.snapshot ?? null;
   let auditedResult: AssessmentResult | null = null;
   if (audit?.status === "signed") auditedResult = (await getResult(db, assessment.id, "audit", audit.version))?.result ?? null;
   if (audit && !auditedResult) auditedResult = scoreAnswers(framework, audited, assessment.industryType, measuredFor(framework, measurement, audited));
-  return { audit, decisions, self, audited, auditedResult, measurement };
+  return { audit, decisions, self, audited, auditedResult, measurement, storedSelf: stored?.result ?? null };
 }
 
 export interface Difference {

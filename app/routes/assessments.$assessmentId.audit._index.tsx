@@ -4,16 +4,13 @@ import { levelLabel } from "~/components/ResultParts";
 import { getDb } from "~/db/db.server";
 import { auditState } from "~/domain/audit-view.server";
 import { loadAssessmentContext } from "~/domain/assessment-context.server";
-import { scoreAnswers } from "~/domain/engine.server";
 import { questionnairePages } from "~/domain/questionnaire-view.server";
 import { formText } from "~/forms";
 import { badRequest } from "~/http.server";
 import type { MessageKey } from "~/i18n/i18n";
 import { useI18n } from "~/i18n/use-i18n";
-import { auditDecisions, auditedAnswers, latestAudit, listAudits, openAuditVersion, signAuditVersion } from "~/repos/audits.server";
-import { getAnswers } from "~/repos/assessments.server";
+import { listAudits, openAuditVersion, signAuditVersion } from "~/repos/audits.server";
 import { saveResult } from "~/repos/results.server";
-import { measuredFor, storedSnapshot } from "~/telemetry/assessment-evidence.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await loadAssessmentContext(request, params.assessmentId, "audit");
@@ -33,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     undecided: Math.max(0, answered - state.decisions.size),
     level: state.auditedResult ? { value: state.auditedResult.level.value, name: state.auditedResult.level.name } : null,
     // Answers the lines' measurements contradict: the consultant checks these first.
-    measuredMismatches: ((await storedSnapshot(db, ctx.assessment.id))?.result.evidence ?? []).filter((e) => e.mismatch).length,
+    measuredMismatches: (state.storedSelf?.evidence ?? []).filter((e) => e.mismatch).length,
     pages: questionnairePages(ctx.framework).map((p) => ({
       id: p.id,
       name: p.name,
@@ -54,14 +51,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw redirect(`/assessments/${ctx.assessment.id}/audit`);
   }
   if (intent === "signoff") {
-    const audit = await latestAudit(db, ctx.assessment.id);
-    if (!audit || audit.status !== "open") return data({ error: "audit.notSubmitted" as MessageKey }, { status: 409 });
-    const self = await getAnswers(db, ctx.assessment.id);
-    const decisions = await auditDecisions(db, audit.id);
-    // The audited answers meet the same measurement the self-assessment was scored with.
-    const audited = auditedAnswers(self, decisions);
-    const measurement = (await storedSnapshot(db, ctx.assessment.id))?.snapshot ?? null;
-    const result = scoreAnswers(ctx.framework, audited, ctx.assessment.industryType, measuredFor(ctx.framework, measurement, audited));
+    // The open version's audited result, scored with the measurement the self-assessment was scored with.
+    const { audit, self, decisions, auditedResult: result } = await auditState(db, ctx.assessment, ctx.framework);
+    if (!audit || audit.status !== "open" || !result) return data({ error: "audit.notSubmitted" as MessageKey }, { status: 409 });
     const implicitlyAccepted = Object.keys(self).filter((id) => !decisions.has(id)).length;
     await db.transaction().execute(async (trx) => {
       await signAuditVersion(trx, ctx.assessment, audit, ctx.user.id, { level: result.level.value, implicitlyAccepted });

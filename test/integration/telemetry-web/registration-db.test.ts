@@ -20,7 +20,7 @@ import * as apiLines from "~/routes/api.v1.telemetry.lines";
 import { createApiToken } from "~/repos/tokens.server";
 import { getMeasurement, saveMeasurement, type MeasurementSnapshot } from "~/telemetry/evidence.server";
 import { createGateway, listGateways, revokeGateway } from "~/telemetry/gateways.server";
-import { getEnterprise, getLine, listLines, removeSignal, saveMachine, saveSignal, setEnterprise } from "~/telemetry/lines.server";
+import { getEnterprise, getLine, listLines, removeSignal, saveMachine, saveSignal } from "~/telemetry/lines.server";
 import { verifyMosquittoPassword } from "~/telemetry/mosquitto.server";
 import { withTelemetry } from "~/telemetry/schema";
 

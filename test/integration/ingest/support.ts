@@ -48,7 +48,7 @@ export function embeddedStore(service: IngestService): TelemetryStore {
   return sink.store;
 }
 
-export function portOpen(port: number): Promise<boolean> {
+function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: "127.0.0.1", port });
     socket.once("connect", () => {

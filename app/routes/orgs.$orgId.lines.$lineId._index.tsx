@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { allows, requireOrgAccess, requireUser } from "~/access/access.server";
+import { orgFormAction } from "~/access/org-form.server";
 import { formProblems, LastData, ProblemList, SourceStates, TextField, type ProblemView } from "~/components/LineParts";
 import { getDb } from "~/db/db.server";
 import { formText } from "~/forms";
@@ -70,14 +71,10 @@ type ActionResult = { form: string; problems: ProblemView[]; done: Message | nul
 const fail = (form: string, problems: ProblemView[], status = 400) => data<ActionResult>({ form, problems, done: null }, { status });
 const ok = (form: string, key: MessageKey) => data<ActionResult>({ form, problems: [], done: { key } });
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const { org } = await requireOrgAccess(user, params.orgId, "write");
-  const db = await getDb();
-  const line = await getLine(db, org.id, params.lineId ?? "");
+export async function action(args: ActionFunctionArgs) {
+  const { user, org, db, form, intent } = await orgFormAction(args, "write");
+  const line = await getLine(db, org.id, args.params.lineId ?? "");
   if (!line) notFound();
-  const form = await request.formData();
-  const intent = formText(form, "intent");
   const machineId = formText(form, "machineId");
   const machine = machineId ? line.machines.find((m) => m.id === machineId) : undefined;
   if (machineId && !machine) notFound();

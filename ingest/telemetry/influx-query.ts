@@ -2,7 +2,7 @@
 // statements sent together in one request, answers checked statement by statement, identifiers and string
 // literals escaped here and nowhere else.
 import { z } from "zod";
-import { checkInfluxCredentials, influxConnectionFields } from "../core/influx-connection";
+import { checkInfluxCredentials, influxAuthorization, influxConnectionFields, influxEndpoint } from "../core/influx-connection";
 import { duration } from "../core/config-types";
 import { TelemetryQueryError } from "./reader";
 
@@ -55,15 +55,11 @@ export class InfluxQueryClient {
   private readonly where: string;
 
   constructor(readonly config: InfluxReaderConfig) {
-    const base = config.url.endsWith("/") ? config.url : `${config.url}/`;
-    const url = new URL("query", base);
+    const url = influxEndpoint(config.url, "query");
     this.where = `${url.origin}${url.pathname}`;
     url.search = new URLSearchParams({ db: config.database, epoch: "ms" }).toString();
     this.queryUrl = url.href;
-    this.headers = { "Content-Type": "application/x-www-form-urlencoded" };
-    if (config.token) this.headers.Authorization = `Token ${config.token}`;
-    else if (config.username !== undefined)
-      this.headers.Authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ""}`).toString("base64")}`;
+    this.headers = { "Content-Type": "application/x-www-form-urlencoded", ...influxAuthorization(config) };
   }
 
   /** A measurement in FROM, qualified by the configured retention policy. */

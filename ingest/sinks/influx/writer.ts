@@ -4,6 +4,7 @@
 import { promisify } from "node:util";
 import { gzip as gzipCb } from "node:zlib";
 import { escape } from "influx";
+import { influxAuthorization, influxEndpoint } from "../../core/influx-connection";
 import { toLines } from "../../core/line-protocol";
 import type { LineProtocolBatch, Point, WriteOutcome } from "../../core/types";
 
@@ -42,15 +43,11 @@ export class InfluxWriter {
   private readonly headers: Record<string, string>;
 
   constructor(private readonly target: InfluxTarget) {
-    const base = target.url.endsWith("/") ? target.url : `${target.url}/`;
     const params = new URLSearchParams({ db: target.database, precision: "ms" });
     if (target.retentionPolicy) params.set("rp", target.retentionPolicy);
-    this.writeUrl = new URL(`write?${params}`, base).href;
-    this.queryUrl = new URL("query", base).href;
-    this.headers = { "Content-Type": "text/plain; charset=utf-8" };
-    if (target.token) this.headers.Authorization = `Token ${target.token}`;
-    else if (target.username !== undefined)
-      this.headers.Authorization = `Basic ${Buffer.from(`${target.username}:${target.password ?? ""}`).toString("base64")}`;
+    this.writeUrl = influxEndpoint(target.url, `write?${params}`).href;
+    this.queryUrl = influxEndpoint(target.url, "query").href;
+    this.headers = { "Content-Type": "text/plain; charset=utf-8", ...influxAuthorization(target) };
   }
 
   async write(points: readonly Point[]): Promise<WriteOutcome> {

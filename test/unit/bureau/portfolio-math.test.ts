@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byDistrict, byIndustry, funnel, levelBuckets, totalOf, type DistrictCount } from "~/bureau/portfolio-math";
+import { byDistrict, byIndustry, funnel, totalOf, type DistrictCount } from "~/bureau/portfolio-math";
 
 const rows: DistrictCount[] = [
   { districtCode: "330206", cmmmLevel: 2, smeLevel: null, ladderRung: 2, onCloud: 1, n: 3 },
@@ -24,7 +24,7 @@ describe("portfolio arithmetic", () => {
       [0, 0, 2], [0, 0, 0], [0, 4, 0], [0, 3, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0],
     ]);
     const s = byDistrict(rows, "sme", ["330206", "330212"]);
-    expect(s.buckets).toEqual(levelBuckets("sme"));
+    expect(s.buckets).toEqual(["na", 0, 1, 2, 3, 4]);
     expect(s.counts).toEqual([[3, 0], [0, 2], [4, 0], [0, 1], [0, 0], [0, 0]]);
   });
 

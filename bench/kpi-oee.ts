@@ -13,9 +13,7 @@
 // not loaded; `--influx-url URL` uses an existing one instead.
 //
 // Run: npx tsx bench/kpi-oee.ts [--days 7] [--machines 10] [--rounds 5] [--influx-url URL]
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -33,6 +31,8 @@ import { ident, InfluxQueryClient, influxReaderConfigSchema, literal } from "../
 import { InfluxTelemetryReader } from "../ingest/telemetry/influx-reader";
 import { lineKpis, type LineKpis } from "../ingest/telemetry/kpi-service";
 import type { TelemetryReader } from "../ingest/telemetry/reader";
+import { OwnInfluxd, tempDir } from "../test/integration/ingest/support";
+import { freePort, serviceBinaries, settleDown } from "./ingest/proc";
 
 const { values: args } = parseArgs({
   options: {
@@ -48,66 +48,6 @@ const ROUNDS = Number(args.rounds);
 const H = 3_600_000;
 const WRITTEN = new Set(["State", "GoodCount", "BadCount", "Energy", "SpindleSpeed"]);
 const ON_CHANGE = ["State", "GoodCount", "BadCount"];
-
-function services(): Record<string, string> {
-  const file = new URL("../.services/env", import.meta.url);
-  if (!existsSync(file)) return {};
-  return Object.fromEntries([...readFileSync(file, "utf8").matchAll(/^export (\w+)='(.*)'$/gm)].map((m) => [m[1], m[2]]));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, "127.0.0.1", () => {
-      const p = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(p));
-    });
-  });
-}
-
-/** An influxd of the bench's own: data in a temp dir, loopback port, stopped at the end. */
-/** CPU seconds a process has used so far (Linux /proc), or null elsewhere. */
-function cpuSeconds(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
-  } catch {
-    return null;
-  }
-}
-
-async function ownInflux(bin: string): Promise<{ url: string; stop(): void; quiet(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), "zp-bench-kpi-influx-"));
-  const port = await freePort();
-  writeFileSync(
-    join(dir, "influxdb.conf"),
-    `reporting-disabled = true\nbind-address = "127.0.0.1:${await freePort()}"\n[meta]\n  dir = "${dir}/meta"\n[data]\n  dir = "${dir}/data"\n  wal-dir = "${dir}/wal"\n  query-log-enabled = false\n[monitor]\n  store-enabled = false\n[http]\n  bind-address = "127.0.0.1:${port}"\n  log-enabled = false\n  suppress-write-log = true\n[logging]\n  level = "warn"\n`,
-  );
-  const child: ChildProcess = spawn(bin, ["-config", join(dir, "influxdb.conf")], { stdio: "ignore" });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(`${url}/ping`).then((r) => r.status === 204, () => false)) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url,
-    stop() {
-      child.kill("SIGTERM");
-      rmSync(dir, { recursive: true, force: true });
-    },
-    // Until influxd uses under 10% of a core for 3 s in a row (its compactions after a bulk write), at most 3 min.
-    async quiet() {
-      const pid = child.pid;
-      if (pid === undefined || cpuSeconds(pid) === null) return;
-      const until = Date.now() + 180_000;
-      let calm = 0;
-      while (calm < 3 && Date.now() < until) {
-        const before = cpuSeconds(pid)!;
-        await new Promise((r) => setTimeout(r, 1000));
-        calm = (cpuSeconds(pid) ?? before) - before < 0.1 ? calm + 1 : 0;
-      }
-    },
-  };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -127,11 +67,14 @@ const ratio = (a: number, b: number) => (a / b).toFixed(2).padStart(9);
 type Baselines = { count: () => Promise<unknown>; countAll: () => Promise<unknown>; raw: () => Promise<unknown> };
 
 async function main(): Promise<void> {
-  const env = { ...services(), ...process.env };
-  const own = args["influx-url"] ? null : env.ZP_INFLUXD_BIN ? await ownInflux(env.ZP_INFLUXD_BIN) : null;
+  const { influxd } = serviceBinaries();
+  const temp = tempDir("zp-bench-kpi-influx-");
+  const own = args["influx-url"] || !existsSync(influxd) ? null : new OwnInfluxd(temp.dir, await freePort());
+  await own?.start();
   const influxUrl = args["influx-url"] ?? own?.url;
   if (!influxUrl) {
     console.error("needs ZP_INFLUXD_BIN (sh scripts/services.sh up) or --influx-url");
+    temp.remove();
     process.exit(2);
   }
   const database = `zp_bench_kpi_${Date.now().toString(36)}`;
@@ -181,7 +124,8 @@ async function main(): Promise<void> {
     console.log(`  ${written.toLocaleString("en")} points in ${(influxMs / 1000).toFixed(1)} s (embedded store's share ${(embeddedMs / 1000).toFixed(1)} s)\n`);
 
     // ---- read (after influxd has finished compacting what was just written, so reads are not racing it)
-    if (own) await own.quiet();
+    // Until influxd uses under 10 % of a core over 3 s (its compactions after a bulk write), at most 3 min.
+    if (own) await settleDown([own.proc.pid!], { share: 0.1, windowMs: 3_000, maxMs: 180_000 });
     const influxReader = new InfluxTelemetryReader({ url: influxUrl, database, timeout: 120_000 });
     const embeddedReader = new EmbeddedTelemetryReader(store);
     const client = new InfluxQueryClient(influxReaderConfigSchema.parse({ url: influxUrl, database, timeout: 120_000 }));
@@ -246,7 +190,8 @@ async function main(): Promise<void> {
     await fetch(`${influxUrl}/query`, { method: "POST", body: new URLSearchParams({ q: `DROP DATABASE ${ident(database)}` }) }).catch(() => undefined);
     store.close();
     rmSync(dir, { recursive: true, force: true });
-    own?.stop();
+    await own?.stop();
+    temp.remove();
   }
 }
 

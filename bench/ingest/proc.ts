@@ -2,13 +2,29 @@
 // ticks) so every process — ours, the peer, InfluxDB, Mosquitto, the publisher — is measured the same way,
 // from outside, without instrumenting any of them.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // The bench picks ports the way the ingest tests do.
 export { freePort } from "../../test/integration/ingest/support";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * The influxd and mosquitto binaries: from the environment, else as `scripts/services.sh up` found them
+ * (its .services/env), else Debian's paths. Put into process.env too, where the test support's OwnInfluxd
+ * and OwnMosquitto look.
+ */
+export function serviceBinaries(): { influxd: string; mosquitto: string } {
+  const file = join(repoRoot, ".services/env");
+  const fromFile = existsSync(file) ? Object.fromEntries([...readFileSync(file, "utf8").matchAll(/^export (\w+)='(.*)'$/gm)].map((m) => [m[1], m[2]])) : {};
+  const influxd = process.env.ZP_INFLUXD_BIN || fromFile.ZP_INFLUXD_BIN || "/usr/bin/influxd";
+  const mosquitto = process.env.ZP_MOSQUITTO_BIN || fromFile.ZP_MOSQUITTO_BIN || "/usr/sbin/mosquitto";
+  process.env.ZP_INFLUXD_BIN = influxd;
+  process.env.ZP_MOSQUITTO_BIN = mosquitto;
+  return { influxd, mosquitto };
+}
 
 const ticksPerSecond = (() => {
   try {

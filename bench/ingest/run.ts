@@ -15,7 +15,7 @@
 //   or system ids such as zhiping_json20]
 //   [--skip-latency] [--profile <dir>: V8 CPU profiles of the ingest processes] [--json <file>]
 //   [--sink-options '{"maxInFlight":2}': Zhiping's InfluxDB sink keys over the defaults]
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import mqtt, { type MqttClient } from "mqtt";
@@ -24,7 +24,7 @@ import { brokerCeiling, gateway, influxCeiling, type CeilingResult } from "./cei
 import { LandingTracker, percentile, WriteProgress } from "./landing";
 import { describeMachine, type MachineInfo } from "./machine";
 import { startNodeRed, type NodeRedFlow } from "./node-red";
-import { CpuMeter, freePort, repoRoot, settleDown } from "./proc";
+import { CpuMeter, freePort, repoRoot, serviceBinaries, settleDown } from "./proc";
 import { machinesFor, type Protocol, type Workload } from "./workload";
 import { startZhiping, type RunningZhiping } from "./zhiping";
 import type { GatewayReport } from "./gateway";
@@ -55,21 +55,12 @@ if (!(SCALE > 0 && SCALE <= 10)) {
   console.error(`--scale: expected a number in (0, 10], got ${JSON.stringify(args.scale)}`);
   process.exit(2);
 }
-const services = (() => {
-  const file = join(repoRoot, ".services/env");
-  const fromFile = existsSync(file) ? Object.fromEntries([...readFileSync(file, "utf8").matchAll(/^export (\w+)='(.*)'$/gm)].map((m) => [m[1], m[2]])) : {};
-  return {
-    influxd: process.env.ZP_INFLUXD_BIN || fromFile.ZP_INFLUXD_BIN || "/usr/bin/influxd",
-    mosquitto: process.env.ZP_MOSQUITTO_BIN || fromFile.ZP_MOSQUITTO_BIN || "/usr/sbin/mosquitto",
-  };
-})();
+const services = serviceBinaries();
 for (const [name, bin] of Object.entries(services))
   if (!existsSync(bin)) {
     console.error(`${name} not found at ${bin}: run \`sh scripts/services.sh up\` (installs it) or set ZP_${name.toUpperCase()}_BIN`);
     process.exit(2);
   }
-process.env.ZP_INFLUXD_BIN = services.influxd;
-process.env.ZP_MOSQUITTO_BIN = services.mosquitto;
 
 /** Timestamps of throughput runs: a fixed day, one ms apart per message (latency runs use the wall clock). */
 const T0 = Date.UTC(2025, 0, 1);

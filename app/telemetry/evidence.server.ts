@@ -51,12 +51,10 @@ export function includeUnsetMachines(measures: KpiMeasures, kpis: readonly LineK
   const inKpis = kpis.reduce((n, l) => n + l.networked.registered, 0);
   const all = inKpis + unset.length;
   const scale = inKpis / all;
-  const reportingUnset = unset.filter((u) => u.signals.some((s) => seen.has(`${u.line}\u0000${u.machine}\u0000${s}`)));
-  const reporting = kpis.reduce((n, l) => n + l.networked.reporting, 0) + reportingUnset.length;
+  const seenSignals = unset.map((u) => u.signals.filter((s) => seen.has(`${u.line}\u0000${u.machine}\u0000${s}`)).length);
+  const reporting = kpis.reduce((n, l) => n + l.networked.reporting, 0) + seenSignals.filter((n) => n > 0).length;
   const expected = kpis.reduce((n, l) => n + l.coverage.expected, 0) + unset.reduce((n, u) => n + u.signals.length, 0);
-  const present =
-    kpis.reduce((n, l) => n + l.coverage.present, 0) +
-    unset.reduce((n, u) => n + u.signals.filter((s) => seen.has(`${u.line}\u0000${u.machine}\u0000${s}`)).length, 0);
+  const present = kpis.reduce((n, l) => n + l.coverage.present, 0) + seenSignals.reduce((n, k) => n + k, 0);
   const scaled = (m: KpiMeasures[keyof KpiMeasures], valueToo = false) =>
     m && {
       ...m,
@@ -102,11 +100,8 @@ async function measure(reader: TelemetryReader, enterpriseKey: string, lines: re
     }
     summary.push({ key: line.lineKey, name: line.name, machines: line.machines.length, inKpis: config ? config.machines.length : 0 });
   }
+  // Nothing set up for KPIs at all: only what registration alone can say (the networked ratio).
   const measures = includeUnsetMachines(kpis.length ? kpiMeasures(kpis) : {}, kpis, unset, seen);
-  if (kpis.length === 0 && unset.length > 0) {
-    // Nothing set up for KPIs at all: only what registration alone can say.
-    measures.networkedRatio = includeUnsetMachines({}, [], unset, seen).networkedRatio;
-  }
   // The enterprise's OEE with its A × P × Q: the same combination of machines as the OEE measure.
   const machines = kpis.flatMap((l) => l.machines);
   const combined = machines.length ? combineOee(machines.map((m) => ({ ...m.window.oee, idealCycleMs: m.idealCycleTimeS * 1000 }))) : null;

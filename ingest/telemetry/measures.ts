@@ -24,11 +24,12 @@ export function kpiMeasures(lines: readonly LineKpis[]): KpiMeasures {
   const machines = lines.flatMap((l) => l.machines.map((m) => ({ line: l.line, m })));
   const registered = machines.length;
   if (registered === 0) return {};
-  const name = (x: { line: string; m: MachineKpis }) => (lines.length > 1 ? `${x.line}/${x.m.machine}` : x.m.machine);
+  /** A machine as a detail names it: with its line when the measures span more than one. */
+  const machineName = (line: string, machine: string) => (lines.length > 1 ? `${line}/${machine}` : machine);
   const share = (n: number) => n / registered;
 
   const reporting = lines.reduce((n, l) => n + l.networked.reporting, 0);
-  const silent = lines.flatMap((l) => l.networked.silent.map((m) => (lines.length > 1 ? `${l.line}/${m}` : m)));
+  const silent = lines.flatMap((l) => l.networked.silent.map((m) => machineName(l.line, m)));
 
   const expected = lines.reduce((n, l) => n + l.coverage.expected, 0);
   const present = lines.reduce((n, l) => n + l.coverage.present, 0);
@@ -36,7 +37,7 @@ export function kpiMeasures(lines: readonly LineKpis[]): KpiMeasures {
   const parts = Object.fromEntries(
     roles.map((role) => [role, share(lines.reduce((n, l) => n + (l.coverage.byRole[role] ?? 0) * l.networked.registered, 0))]),
   );
-  const missing = lines.flatMap((l) => l.coverage.missing.map((k) => `${lines.length > 1 ? `${l.line}/` : ""}${k.machine} ${k.signal}`));
+  const missing = lines.flatMap((l) => l.coverage.missing.map((k) => `${machineName(l.line, k.machine)} ${k.signal}`));
 
   const live = machines.reduce((n, x) => n + x.m.live.ratio, 0) / registered;
 

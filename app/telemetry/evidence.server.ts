@@ -15,7 +15,7 @@ import { telemetryReader } from "./reader.server";
 import { lineKpiConfigFor } from "./registration.server";
 import { withTelemetry } from "./schema";
 
-export const DEFAULT_WINDOW_MS = 7 * 24 * 3_600_000;
+const DEFAULT_WINDOW_MS = 7 * 24 * 3_600_000;
 const CACHE_MS = 60_000;
 
 export interface MeasurementSnapshot {

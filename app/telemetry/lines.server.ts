@@ -188,12 +188,6 @@ export async function getLine(db: Kysely<DB>, organizationId: string, lineId: st
   return (await listLines(db, organizationId, lineId))[0] ?? null;
 }
 
-/** Whether the organisation has registered any line (its assessments then get measured evidence). */
-export async function hasLines(db: Kysely<DB>, organizationId: string): Promise<boolean> {
-  const row = await withTelemetry(db).selectFrom("telemetryLine").select("id").where("organizationId", "=", organizationId).limit(1).executeTakeFirst();
-  return row !== undefined;
-}
-
 // ---------------------------------------------------------------- writing
 
 export async function createLine(db: Kysely<DB>, organizationId: string, input: LineInput, actorId: string | null, id = newId()): Promise<{ ok: true; id: string } | { ok: false; taken: true }> {
@@ -292,26 +286,7 @@ export async function saveMachine(db: Kysely<DB>, organizationId: string, lineId
   });
 }
 
-export async function removeMachine(db: Kysely<DB>, organizationId: string, lineId: string, machineId: string, actorId: string | null): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const t = withTelemetry(trx);
-    const row = await t
-      .selectFrom("telemetryMachine")
-      .innerJoin("telemetryLine", "telemetryLine.id", "telemetryMachine.lineId")
-      .select(["telemetryMachine.machineKey", "telemetryLine.lineKey"])
-      .where("telemetryMachine.id", "=", machineId)
-      .where("telemetryMachine.lineId", "=", lineId)
-      .where("telemetryMachine.organizationId", "=", organizationId)
-      .executeTakeFirst();
-    if (!row) return false;
-    await t.deleteFrom("telemetrySignal").where("machineId", "=", machineId).execute();
-    await t.deleteFrom("telemetryMachine").where("id", "=", machineId).execute();
-    await touchLine(t, lineId);
-    await recordEvents(trx, [event({ organizationId, actorId, action: "machine.remove", subject: `${row.lineKey}/${row.machineKey}` })]);
-    return true;
-  });
-}
-
+/** A machine of a line of the organisation with the keys that name it, or undefined. */
 async function machineOfLine(t: TelemetryDb, organizationId: string, lineId: string, machineId: string) {
   return t
     .selectFrom("telemetryMachine")
@@ -321,6 +296,19 @@ async function machineOfLine(t: TelemetryDb, organizationId: string, lineId: str
     .where("telemetryMachine.lineId", "=", lineId)
     .where("telemetryMachine.organizationId", "=", organizationId)
     .executeTakeFirst();
+}
+
+export async function removeMachine(db: Kysely<DB>, organizationId: string, lineId: string, machineId: string, actorId: string | null): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const t = withTelemetry(trx);
+    const row = await machineOfLine(t, organizationId, lineId, machineId);
+    if (!row) return false;
+    await t.deleteFrom("telemetrySignal").where("machineId", "=", machineId).execute();
+    await t.deleteFrom("telemetryMachine").where("id", "=", machineId).execute();
+    await touchLine(t, lineId);
+    await recordEvents(trx, [event({ organizationId, actorId, action: "machine.remove", subject: `${row.lineKey}/${row.machineKey}` })]);
+    return true;
+  });
 }
 
 /**

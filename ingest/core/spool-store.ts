@@ -129,8 +129,6 @@ export class SpoolStore {
       minCursor: this.db.prepare("SELECT min(delivered) FROM sink_cursor").pluck(),
       deletedStats: this.db.prepare("SELECT count(*) AS chunks, coalesce(sum(count), 0) AS points, coalesce(sum(bytes), 0) AS bytes FROM spool_chunk WHERE id <= ?"),
       deleteChunks: this.db.prepare("DELETE FROM spool_chunk WHERE id <= ?"),
-      syncNormal: this.db.prepare("PRAGMA synchronous = NORMAL"),
-      syncFull: this.db.prepare("PRAGMA synchronous = FULL"),
     };
     this.refreshStats();
   }
@@ -224,7 +222,9 @@ export class SpoolStore {
     // (harmless: same series + time overwrites), and the next commit's fsync covers it anyway (one WAL).
     // Dead letters do: they are the only copy of the refused points.
     const relaxed = this.sync === "full" && deadRows.length === 0;
-    if (relaxed) this.st.syncNormal.run();
+    // Not prepared once: SQLite applies this pragma when it compiles the statement, so a prepared copy's
+    // first run changes nothing.
+    if (relaxed) this.db.pragma("synchronous = NORMAL");
     try {
       this.db.transaction(() => {
         this.st.setCursor.run(sink, upToId);
@@ -234,7 +234,7 @@ export class SpoolStore {
         if (deleted.chunks > 0) this.st.deleteChunks.run(minCursor);
       })();
     } finally {
-      if (relaxed) this.st.syncFull.run();
+      if (relaxed) this.db.pragma("synchronous = FULL");
     }
     this.stats.chunks -= deleted.chunks;
     this.stats.points -= deleted.points;

@@ -317,10 +317,20 @@ describe("delivery: line protocol as spooled", () => {
 
   it("records progress with the fsync relaxed, then puts synchronous=FULL back for the next commit", async () => {
     const s = setup();
+    // The synchronous setting each transaction of the store runs under: 2 = FULL, 1 = NORMAL.
+    const db = s.store.db;
+    const under: number[] = [];
+    const transaction = db.transaction.bind(db);
+    db.transaction = ((fn: (...args: unknown[]) => unknown) =>
+      transaction((...args: unknown[]) => {
+        under.push(db.pragma("synchronous", { simple: true }) as number);
+        return fn(...args);
+      })) as typeof db.transaction;
     const sink = new LineSink();
     deliver(sink, s);
     await s.pipeline.emit("src", [point(1)]);
     await until("spool emptied", () => s.store.getStats().points === 0);
-    expect(s.store.db.pragma("synchronous", { simple: true })).toBe(2); // FULL, for the next commit
+    expect(under).toEqual([2, 1]); // the commit under FULL, the progress under NORMAL
+    expect(db.pragma("synchronous", { simple: true })).toBe(2); // FULL, for the next commit
   });
 });

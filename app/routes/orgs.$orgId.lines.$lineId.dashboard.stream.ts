@@ -17,9 +17,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!(request.headers.get("accept") ?? "").includes("text/event-stream")) {
     return new Response(JSON.stringify(first), { headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "private, no-store" } });
   }
-  return eventStream(request.signal, first, first.refreshS * 1000, async () => {
-    const next = await dashboardSnapshot(await getDb(), org.id, lineId);
-    // The line was removed meanwhile: end the stream (the client's reconnect then gets 404).
-    return next ?? null;
-  });
+  // A null snapshot (the line was removed meanwhile) ends the stream; the client's reconnect then gets 404.
+  return eventStream(request.signal, first, first.refreshS * 1000, () => dashboardSnapshot(db, org.id, lineId));
 }

@@ -7,7 +7,7 @@
 // the same rule as the engine's `usable()`.
 import type { CounterReset, Sample, Window } from "../../assessments/kpi";
 import type { SignalKind } from "../core/types";
-import type { Grid } from "./calendar";
+import { bucketStart, type Grid } from "./calendar";
 
 /** The line whose series are read (the `enterprise` and `line` tags). */
 export interface LineScope {
@@ -124,8 +124,7 @@ export function checkWindow(window: Window, lookbackMs = 0): void {
 
 /** Number of grid buckets that overlap the window. */
 export function bucketsIn(grid: Grid, window: Window): number {
-  const first = window.from - ((((window.from - grid.offsetMs) % grid.everyMs) + grid.everyMs) % grid.everyMs);
-  return Math.ceil((window.to - first) / grid.everyMs);
+  return Math.ceil((window.to - bucketStart(grid, window.from)) / grid.everyMs);
 }
 
 /** A resampling period must nest in the grid, so each resampled reading falls in one grid bucket. */

@@ -17,7 +17,9 @@ import {
   type CounterReset,
   type DataCoverage,
   type Gap,
+  type MachineOee,
   type NetworkedRatio,
+  type OeeFigures,
   type Reliability,
   type Sample,
   type Window,
@@ -26,22 +28,8 @@ import { gridFor, periodsIn, type Grid, type Period } from "./calendar";
 import { expectedSignals, heartbeatOf, stateMappingOf, type LineKpiConfig, type MachineKpiConfig, type SignalRole } from "./config";
 import { bucketsIn, checkWindow, seriesKey, type CounterSelector, type CounterSeries, type SignalSelector, type StateSeries, type TelemetryReader } from "./reader";
 
-export interface OeeOfPeriod {
-  /** A = APT / PBT */
-  availability: number | null;
-  /** E = PRI × PQ / APT, reported above 1 when the ideal cycle time is loose (never clamped). */
-  performance: number | null;
-  /** QR = GQ / PQ */
-  quality: number | null;
-  /** OEE = A × E × QR = Σ PRI·GQ / PBT */
-  oee: number | null;
-  /** Planned busy and actual production time (ms), produced and good quantity. */
-  pbt: number;
-  apt: number;
-  pq: number;
-  gq: number;
-  notes: string[];
-}
+/** The ISO 22400 ratios of a period with what they come from: planned busy and actual production time (ms), produced and good quantity. */
+export type OeeOfPeriod = OeeFigures & Pick<MachineOee, "pbt" | "apt" | "pq" | "gq">;
 
 export interface EnergyOfPeriod {
   /** Meter increase inside the period, in `unit`. */

@@ -7,8 +7,7 @@ import type { Assessment, AuditRow, DB } from "../db/schema";
 import { getAnswers } from "../repos/assessments.server";
 import { auditDecisions, auditedAnswers, getAuditVersion, latestAudit } from "../repos/audits.server";
 import { getResult } from "../repos/results.server";
-import { measuredFor, storedSnapshot } from "../telemetry/assessment-evidence.server";
-import type { MeasurementSnapshot } from "../telemetry/evidence.server";
+import { measuredFor, storedSnapshot, type StoredSelf } from "../telemetry/assessment-evidence.server";
 import { scoreAnswers } from "./engine.server";
 import { describe } from "./result-view.server";
 
@@ -19,10 +18,11 @@ export interface AuditState {
   audited: Answers;
   /** The stored result for a signed version; computed from the decisions for an open one. */
   auditedResult: AssessmentResult | null;
-  /** What the lines measured when the self-assessment was scored (applied to audited answers too). */
-  measurement: MeasurementSnapshot | null;
-  /** The stored self result (null before submission), with the measured evidence it was scored with. */
-  storedSelf: AssessmentResult | null;
+  /**
+   * The stored self result (null before submission) and what the lines measured when it was scored: the
+   * same measurement is applied to the audited answers.
+   */
+  storedSelf: StoredSelf | null;
 }
 
 export async function auditState(db: Kysely<DB>, assessment: Assessment, framework: Framework, version?: number): Promise<AuditState> {
@@ -30,12 +30,12 @@ export async function auditState(db: Kysely<DB>, assessment: Assessment, framewo
   const self = await getAnswers(db, assessment.id);
   const decisions = audit ? await auditDecisions(db, audit.id) : new Map();
   const audited = auditedAnswers(self, decisions);
-  const stored = await storedSnapshot(db, assessment.id);
-  const measurement = stored?.snapshot ?? null;
+  const storedSelf = await storedSnapshot(db, assessment.id);
+  const measurement = storedSelf?.snapshot ?? null;
   let auditedResult: AssessmentResult | null = null;
   if (audit?.status === "signed") auditedResult = (await getResult(db, assessment.id, "audit", audit.version))?.result ?? null;
   if (audit && !auditedResult) auditedResult = scoreAnswers(framework, audited, assessment.industryType, measuredFor(framework, measurement, audited));
-  return { audit, decisions, self, audited, auditedResult, measurement, storedSelf: stored?.result ?? null };
+  return { audit, decisions, self, audited, auditedResult, storedSelf };
 }
 
 export interface Difference {
@@ -61,7 +61,7 @@ export function differences(framework: Framework, state: AuditState, selfResult:
     const after = state.audited[q.id];
     if (sameAnswer(before, after)) continue;
     const answers = { ...state.self, [q.id]: after };
-    const alone = scoreAnswers(framework, answers, industryType, measuredFor(framework, state.measurement, answers));
+    const alone = scoreAnswers(framework, answers, industryType, measuredFor(framework, state.storedSelf?.snapshot ?? null, answers));
     const d = state.decisions.get(q.id);
     out.push({
       questionId: q.id,

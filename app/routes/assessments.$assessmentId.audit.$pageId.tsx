@@ -18,7 +18,7 @@ import { translate, type Lang } from "~/i18n/i18n";
 import { useI18n } from "~/i18n/use-i18n";
 import { recordDecision } from "~/repos/audits.server";
 import { getAnswers } from "~/repos/assessments.server";
-import { assessmentEvidence } from "~/telemetry/assessment-evidence.server";
+import { storedEvidenceView } from "~/telemetry/assessment-evidence.server";
 
 const MAX_TEXT = 2000;
 
@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const state = await auditState(db, ctx.assessment, ctx.framework);
   const evidence = await evidenceOnPage(db, ctx.assessment.id, page);
   // What the lines measured when the self-assessment was submitted, with its mismatch flags.
-  const measured = (await assessmentEvidence(db, ctx.assessment, ctx.framework, state.self)).view;
+  const measured = storedEvidenceView(ctx.framework, state.storedSelf);
   return {
     assessmentId: ctx.assessment.id,
     submitted: ctx.assessment.status === "submitted",

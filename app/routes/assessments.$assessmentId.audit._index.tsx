@@ -30,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     undecided: Math.max(0, answered - state.decisions.size),
     level: state.auditedResult ? { value: state.auditedResult.level.value, name: state.auditedResult.level.name } : null,
     // Answers the lines' measurements contradict: the consultant checks these first.
-    measuredMismatches: (state.storedSelf?.evidence ?? []).filter((e) => e.mismatch).length,
+    measuredMismatches: (state.storedSelf?.result.evidence ?? []).filter((e) => e.mismatch).length,
     pages: questionnairePages(ctx.framework).map((p) => ({
       id: p.id,
       name: p.name,

@@ -98,8 +98,15 @@ export async function liveEvidence(db: Kysely<DB>, assessment: Assessment, frame
   return { view: evidenceView(framework, fused, state.snapshot, { stored: false, now }), fused, snapshot: state.snapshot, measured: state.measured };
 }
 
-/** What was measured for the assessment's stored self result (null: scored without telemetry). */
-export async function storedSnapshot(db: Kysely<DB>, assessmentId: string): Promise<{ result: AssessmentResult; snapshot: MeasurementSnapshot | null } | null> {
+/** A submitted assessment's stored self result and what was measured for it. */
+export interface StoredSelf {
+  result: AssessmentResult;
+  /** Null: scored without telemetry. */
+  snapshot: MeasurementSnapshot | null;
+}
+
+/** The assessment's stored self result with its measurement; null before submission. */
+export async function storedSnapshot(db: Kysely<DB>, assessmentId: string): Promise<StoredSelf | null> {
   const stored = await getResult(db, assessmentId, "self");
   if (!stored) return null;
   return { result: stored.result, snapshot: await getMeasurement(db, stored.row.id) };
@@ -112,8 +119,12 @@ export async function storedSnapshot(db: Kysely<DB>, assessmentId: string): Prom
 export async function assessmentEvidence(db: Kysely<DB>, assessment: Assessment, framework: Framework, answers: Answers): Promise<AssessmentEvidence> {
   if (assessment.status === "draft") return liveEvidence(db, assessment, framework, answers);
   const stored = await storedSnapshot(db, assessment.id);
-  if (!stored) return { view: NONE, fused: null, snapshot: null, measured: undefined };
-  return { view: evidenceView(framework, stored.result, stored.snapshot, { stored: true }), fused: null, snapshot: stored.snapshot, measured: undefined };
+  return { view: storedEvidenceView(framework, stored), fused: null, snapshot: stored?.snapshot ?? null, measured: undefined };
+}
+
+/** The evidence view of a stored self result (none before submission). */
+export function storedEvidenceView(framework: Framework, stored: StoredSelf | null): EvidenceView {
+  return stored ? evidenceView(framework, stored.result, stored.snapshot, { stored: true }) : NONE;
 }
 
 /**

@@ -1,8 +1,13 @@
 // `zhiping ingest` as an operator meets it: --check, config errors with key paths and no stack trace,
 // a clean stop on SIGTERM with exit code 0 — also when Ctrl+C and a supervisor's SIGTERM arrive together —
 // and an immediate exit (130) on a second signal that comes later.
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, cliConfig, runCli, startHealthy, tempDir, writeConfig } from "./support";
+import { requireService, uniqueName } from "../../support/services";
+import { cli, cliConfig, machineTopics, plantSource, publisher, reading, runCli, startHealthy, tempDir, until, writeConfig } from "./support";
+
+const mqttUrl = requireService("mqtt");
 
 describe("zhiping ingest (CLI)", () => {
   const temp = tempDir("zp-cli");
@@ -65,5 +70,42 @@ describe("zhiping ingest (CLI)", () => {
     const logs = p.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(["shutting down", "stopped"]));
     expect(logs.map((l) => l.msg)).not.toContain("second signal: exiting now; the spool keeps what was acknowledged");
+  });
+
+  it.skipIf(!mqttUrl)("exits at once (130) on a second signal that comes while a slow stop is still flushing", async () => {
+    // An "InfluxDB" that takes connections and never answers: the stop waits on the flush of what is spooled.
+    const silent = createServer(() => {}).listen(0, "127.0.0.1");
+    await once(silent, "listening");
+    const topic = `${uniqueName("cli-slow")}/m1`;
+    try {
+      const { file, httpPort: port } = await cliConfig(
+        temp.dir,
+        {
+          dataDir: "slow",
+          log: { level: "info" },
+          shutdown: { flushTimeout: "60s" },
+          sources: [plantSource(mqttUrl!, topic)],
+          sinks: [{ type: "influx", url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, database: "never", timeout: "60s" }],
+          registry: machineTopics(`${topic.split("/")[0]}/{machine}`),
+        },
+        "slow.yaml",
+      );
+      const p = await startHealthy(cli(["--config", file]), port);
+      const gateway = await publisher(mqttUrl!, uniqueName("cli-gw"));
+      await gateway.publishAsync(topic, reading(Date.now(), 1), { qos: 1 });
+      await gateway.endAsync();
+      await until("the reading spooled", async () => (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).spool.points === 1);
+      const exited = new Promise<number | null>((resolve) => p.child!.once("exit", (code) => resolve(code)));
+      p.child!.kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 2_500)); // past the window in which a second signal is the same request
+      const second = Date.now();
+      p.child!.kill("SIGINT");
+      expect(await exited).toBe(130);
+      expect(Date.now() - second).toBeLessThan(5_000); // not the 60 s flush bound
+      const logs = p.stdout.trim().split("\n").map((l) => JSON.parse(l));
+      expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(["shutting down", "second signal: exiting now; the spool keeps what was acknowledged"]));
+    } finally {
+      silent.close();
+    }
   });
 });

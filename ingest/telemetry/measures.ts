@@ -2,7 +2,7 @@
 // evidence-from-kpi.ts): one number per KPI over all registered machines, the share of machines each KPI
 // could be measured on, and a short note on where the number came from.
 import type { KpiMeasures } from "../../assessments";
-import { combineOee, combineReliability } from "../../assessments/kpi";
+import { combineOee, combineReliability, energyPerGoodUnit } from "../../assessments/kpi";
 import type { LineKpis, MachineKpis } from "./kpi-service";
 
 const pct = (x: number | null) => (x === null ? "–" : `${Math.round(x * 1000) / 10}%`);
@@ -78,7 +78,7 @@ export function kpiMeasures(lines: readonly LineKpis[]): KpiMeasures {
       detail: `OEE ${pct(oee.oee)} = A ${pct(oee.availability)} × P ${pct(oee.performance)} × Q ${pct(oee.quality)}; measured on ${withOee.length} of ${registered} machines`,
     },
     energyPerUnit: {
-      value: goodOfMetered > 0 && metered.length > 0 ? consumed / goodOfMetered : null,
+      value: energyPerGoodUnit(consumed, goodOfMetered),
       coverage: share(withEnergy.length),
       detail:
         metered.length > 0

@@ -52,14 +52,7 @@ export class InfluxWriter {
 
   async write(points: readonly Point[]): Promise<WriteOutcome> {
     if (points.length === 0) return { kind: "ok" };
-    try {
-      const rejected: Rejected = [];
-      const result = await this.writeFinding(points, rejected);
-      if (result) return result;
-      return rejected.length ? { kind: "partial", rejected } : { kind: "ok" };
-    } catch (err) {
-      return { kind: "retry", error: describeError(err) };
-    }
+    return this.outcome((rejected) => this.writeFinding(points, rejected));
   }
 
   /**
@@ -69,12 +62,18 @@ export class InfluxWriter {
    */
   async writeLineProtocol(batch: LineProtocolBatch): Promise<WriteOutcome> {
     if (batch.count === 0) return { kind: "ok" };
-    try {
+    return this.outcome(async (rejected) => {
       const bodies = batch.bodies();
       const res = await this.postBody(bodies.length === 1 ? bodies[0] : Buffer.concat(bodies));
-      if (res.status === 204 || res.status === 200) return { kind: "ok" };
+      return res.status === 204 || res.status === 200 ? null : this.judge(batch.points(), res, rejected, false);
+    });
+  }
+
+  /** The outcome of one write: a retry it asked for or an error means retry; else the refusals it collected. */
+  private async outcome(attempt: (rejected: Rejected) => Promise<WriteOutcome | null>): Promise<WriteOutcome> {
+    try {
       const rejected: Rejected = [];
-      const result = await this.judge(batch.points(), res, rejected, false);
+      const result = await attempt(rejected);
       if (result) return result;
       return rejected.length ? { kind: "partial", rejected } : { kind: "ok" };
     } catch (err) {

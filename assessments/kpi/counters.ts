@@ -26,6 +26,15 @@ export interface CounterOptions {
 }
 
 /**
+ * What a drop from `from` to `to` between two readings means: a wrap when it is by more than half of
+ * `rolloverAt` (the increase is the way round), else a reset to zero (the new value is all increase).
+ */
+export function counterDrop(from: number, to: number, rolloverAt: number | undefined): { wrapped: boolean; increase: number } {
+  if (rolloverAt !== undefined && from - to > rolloverAt / 2) return { wrapped: true, increase: rolloverAt - from + to };
+  return { wrapped: false, increase: to };
+}
+
+/**
  * How much a cumulative counter rose inside a window. A drop is a reset (the counter restarted from zero, so
  * the new value is all increase) or, with `rolloverAt`, a wrap. Bad or stale samples are skipped, never read
  * as zero. `before` is the last sample before the window.
@@ -51,15 +60,12 @@ export function counterIncrease(
     }
     count++;
     if (previous === null) unknownStart = true;
+    else if (s.value >= previous) increase += s.value - previous;
     else {
-      if (s.value >= previous) increase += s.value - previous;
-      else if (options.rolloverAt !== undefined && previous - s.value > options.rolloverAt / 2) {
-        increase += options.rolloverAt - previous + s.value;
-        rollovers++;
-      } else {
-        increase += s.value;
-        resets.push({ time: s.time, from: previous, to: s.value });
-      }
+      const drop = counterDrop(previous, s.value, options.rolloverAt);
+      increase += drop.increase;
+      if (drop.wrapped) rollovers++;
+      else resets.push({ time: s.time, from: previous, to: s.value });
     }
     previous = s.value;
   }

@@ -1,8 +1,8 @@
 // The part of a counter's increase both readers finish the same way after their store summed the rises:
-// drops (rare) are classified as resets or wraps exactly as the engine's `counterIncrease` does, and the step
+// drops (rare) are classified as resets or wraps by the engine's own rule (`counterDrop`), and the step
 // from the last sample before the window to the first one inside it is added. Keeping this in one place is
 // what makes both stores give the same numbers.
-import type { CounterReset, Sample } from "../../assessments/kpi";
+import { counterDrop, type CounterReset, type Sample } from "../../assessments/kpi";
 import { bucketStart, type Grid } from "./calendar";
 import type { CounterSeries, CounterWrap } from "./reader";
 
@@ -75,14 +75,10 @@ export function assembleCounter(parts: CounterParts, grid: Grid, rolloverAt: num
   const resets: CounterReset[] = [];
   const wraps: CounterWrap[] = [];
   const step = (time: number, from: number, to: number) => {
-    if (to >= from) add(time, to - from);
-    else if (rolloverAt !== undefined && from - to > rolloverAt / 2) {
-      add(time, rolloverAt - from + to);
-      wraps.push({ time, from, to });
-    } else {
-      add(time, to);
-      resets.push({ time, from, to });
-    }
+    if (to >= from) return add(time, to - from);
+    const drop = counterDrop(from, to, rolloverAt);
+    add(time, drop.increase);
+    (drop.wrapped ? wraps : resets).push({ time, from, to });
   };
   const before = parts.before && parts.before.value !== null ? parts.before.value : null;
   if (before !== null && parts.first) step(parts.first.time, before, parts.first.value);

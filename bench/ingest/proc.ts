@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // The bench picks ports the way the ingest tests do.
-export { freePort } from "../../test/integration/ingest/support";
+export { freePort } from "../../test/support/free-port";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 

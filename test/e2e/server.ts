@@ -2,10 +2,10 @@
 // port with its own data folder, for end-to-end tests and benchmarks.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../support/free-port";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -35,16 +35,7 @@ export function ensureBuild(): void {
   if (r.status !== 0) throw new Error(`remix build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
+export { freePort };
 
 /** `zhiping serve` as the demo and a deployment start it: node on the CLI directly (no npx wrapper to kill). */
 export const SERVE_COMMAND = [join(ROOT, "scripts/zhiping.mjs"), "serve"];

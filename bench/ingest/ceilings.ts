@@ -5,7 +5,7 @@
 import http from "node:http";
 import { signalPoint } from "../../ingest/core/point";
 import type { SignalRef } from "../../ingest/core/types";
-import { toLines } from "../../ingest/sinks/influx/line-protocol";
+import { toLines } from "../../ingest/core/line-protocol";
 import { type GatewayReport, type GatewayJob } from "./gateway";
 import { countPoints, createDatabase } from "./landing";
 import { CpuMeter, nodeTs, repoRoot } from "./proc";
